@@ -1,0 +1,1 @@
+"""Evidence Workbench backend: the FastAPI app, its feature folders and the CLI."""

@@ -1,0 +1,159 @@
+"""What each `evidence` sub-command does (argument parsing lives in cli.py)."""
+
+from __future__ import annotations
+
+import argparse
+import html
+import json
+import signal
+import sys
+from pathlib import Path
+
+from sqlmodel import select
+from tqdm import tqdm
+
+from backend.core.runtime import Runtime
+from backend.core.storage import TooLarge
+from backend.documents.models import Document
+from backend.indexing import service as indexing
+from backend.ingest_jobs import service as jobs
+from backend.ingest_jobs.models import IngestOptions, JobState
+from backend.searching.service import SearchInput, run_search
+from ingest import worker
+from ingest.errors import IngestError
+from search.base import Filters
+
+
+async def worker_cmd(rt: Runtime, _args: argparse.Namespace) -> int:
+    await indexing.prepare_index(rt.sessions, rt.search)
+    stopping = False
+
+    def stop(*_) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGTERM, stop)
+    print("worker: waiting for ingest jobs (Ctrl+C to stop)")
+    await worker.run_forever(rt, stop=lambda: stopping)
+    return 0
+
+
+def _expand(paths: list[str]) -> list[Path]:
+    files: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            files.extend(
+                sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith("."))
+            )
+        else:
+            files.append(path)
+    return files
+
+
+async def ingest(rt: Runtime, args: argparse.Namespace) -> int:
+    options = IngestOptions(
+        source_type=args.source_type,
+        document_type=args.document_type,
+        organisation=args.organisation,
+    )
+    queued, refused = await _enqueue_all(rt, _expand(args.paths), options)
+    for line in refused:
+        print(line)
+    if args.enqueue:
+        print(f"queued {len(queued)} file(s) for the worker; refused {len(refused)}")
+        return 1 if refused else 0
+    await indexing.prepare_index(rt.sessions, rt.search)
+    failed = pages = 0
+    with tqdm(total=len(queued), unit="file", desc="ingest") as bar:
+        for job_id in queued:
+            job = await worker.run_job(rt, job_id)
+            while job is not None and job.state == JobState.queued:  # crashed: retry now
+                job = await worker.run_job(rt, job_id)
+            if job is None:  # another worker took it
+                continue
+            pages += job.page_count or 0
+            failed += job.state == JobState.failed
+            bar.set_postfix(pages=pages)
+            bar.update(1)
+            tqdm.write(worker.summary_line(job))
+    print(f"done: {len(queued) - failed} ingested, {failed + len(refused)} failed, {pages} pages")
+    return 1 if failed or refused else 0
+
+
+async def _enqueue_all(
+    rt: Runtime, files: list[Path], options: IngestOptions
+) -> tuple[list[int], list[str]]:
+    jobs.validate_options(options)
+    queued: list[int] = []
+    refused: list[str] = []
+    for path in files:
+        try:
+            stored = jobs.store_file(path, rt.settings)
+        except (IngestError, TooLarge, OSError) as exc:
+            refused.append(f"FAILED     {path.name}: {getattr(exc, 'message', exc)}")
+            continue
+        async with rt.sessions() as session:
+            job = await jobs.enqueue(session, stored, path.name, options)
+            await session.commit()
+            queued.append(job.id)
+    return queued, refused
+
+
+async def search(rt: Runtime, args: argparse.Namespace) -> int:
+    filters = Filters(
+        source_types=tuple(args.source_type or ()),
+        document_types=tuple(args.document_type or ()),
+        organisations=tuple(args.organisation or ()),
+    )
+    await rt.search.ensure_ready()
+    async with rt.sessions() as session:
+        result = await run_search(
+            session,
+            rt.search,
+            SearchInput(
+                q=args.query, filters=filters, limit=max(1, min(args.limit, 100)), facets=False
+            ),
+        )
+    if args.json:
+        print(result.model_dump_json(indent=2))
+        return 0
+    print(f"{result.total} passage(s) match {args.query!r}")
+    for i, hit in enumerate(result.hits, 1):
+        page = hit.passage.page_start
+        where = f"p. {page}" if page else (hit.passage.speaker or "")
+        print(f"\n{i}. {hit.document.title} — {where}  [passage {hit.passage.id}]")
+        heading = " › ".join(hit.passage.heading_path)
+        if heading:
+            print(f"   {heading}")
+        for fragment in hit.highlights:
+            print("   " + _terminal(fragment))
+    return 0
+
+
+def _terminal(fragment: str) -> str:
+    """<mark> as bold on a terminal, as **…** in a pipe; HTML entities decoded."""
+    on, off = ("\033[1m", "\033[0m") if sys.stdout.isatty() else ("**", "**")
+    return html.unescape(fragment.replace("<mark>", on).replace("</mark>", off))
+
+
+async def documents(rt: Runtime, args: argparse.Namespace) -> int:
+    async with rt.sessions() as session:
+        rows = (await session.exec(select(Document).order_by(Document.id))).all()
+    if args.json:
+        print(json.dumps([r.model_dump(mode="json") for r in rows], indent=2))
+        return 0
+    for d in rows:
+        print(
+            f"{d.id:>5}  {d.status:<9} {d.source_type:<11} {d.document_type:<11} "
+            f"{d.page_count or 0:>4}p  {str(d.date or ''):<10}  {d.title}"
+        )
+    print(f"{len(rows)} document(s)")
+    return 0
+
+
+async def reindex(rt: Runtime, _args: argparse.Namespace) -> int:
+    await rt.search.ensure_ready()
+    total = await indexing.rebuild(rt.sessions, rt.search)
+    print(f"reindexed {total} passages into the {rt.search.name} engine")
+    return 0

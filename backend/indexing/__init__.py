@@ -1,0 +1,1 @@
+"""Keeps the search engine in step with the database through an outbox."""

@@ -1,0 +1,24 @@
+"""The index outbox. A row is written in the same transaction as the change it
+describes, so the index can always catch up with the database."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Column, DateTime
+from sqlmodel import Field, SQLModel
+
+from backend.core.time import utcnow
+
+
+class IndexJob(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    # "document": (re)index the current version's passages of that document,
+    # or remove them all when the document is gone.
+    entity: str = Field(max_length=30)
+    entity_id: int = Field(index=True)
+    attempts: int = 0
+    last_error: str | None = None
+    created_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)
+    )

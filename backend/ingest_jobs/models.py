@@ -1,0 +1,66 @@
+"""The ingest queue: one row per file waiting for, or done by, a worker."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import JSON, Column, DateTime
+from sqlmodel import Field, SQLModel
+
+from backend.core.time import utcnow
+
+
+class JobState(StrEnum):
+    queued = "queued"
+    running = "running"
+    done = "done"
+    failed = "failed"
+
+
+class JobOutcome(StrEnum):
+    created = "created"  # a new document
+    new_version = "new_version"  # changed bytes under a known file name
+    unchanged = "unchanged"  # identical bytes were already stored
+    needs_ocr = "needs_ocr"
+
+
+class IngestOptions(SQLModel):
+    source_type: str | None = None
+    document_type: str | None = None
+    organisation: str | None = None
+
+
+class IngestJobBase(SQLModel):
+    original_filename: str = Field(max_length=500)
+    sha256: str = Field(max_length=64)
+    size_bytes: int
+    state: JobState = Field(default=JobState.queued, index=True)
+    outcome: JobOutcome | None = None
+    attempts: int = 0
+    error: str | None = None
+    document_id: int | None = None
+    version_id: int | None = None
+    page_count: int | None = None
+
+
+class IngestJob(IngestJobBase, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    stored_path: str = Field(max_length=500)  # relative to the data folder
+    options: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    lease_until: datetime | None = Field(
+        default=None, sa_column=Column(DateTime(timezone=True), nullable=True)
+    )
+    created_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)
+    )
+    finished_at: datetime | None = Field(
+        default=None, sa_column=Column(DateTime(timezone=True), nullable=True)
+    )
+
+
+class IngestJobPublic(IngestJobBase):
+    id: int
+    options: dict
+    created_at: datetime
+    finished_at: datetime | None

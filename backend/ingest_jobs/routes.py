@@ -1,0 +1,85 @@
+"""/api/ingest: upload files into the queue, and watch the jobs."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import anyio
+from fastapi import APIRouter, File, Form, HTTPException, Response, UploadFile
+from sqlmodel import col, select
+
+from backend.api.deps import SessionDep, SettingsDep
+from backend.api.listing import ListParamsDep, paginate
+from backend.core.storage import TooLarge
+from backend.ingest_jobs import service
+from backend.ingest_jobs.models import IngestJob, IngestJobPublic, IngestOptions, JobState
+from ingest.errors import IngestError, UnsupportedFormat
+
+router = APIRouter(prefix="/api/ingest", tags=["ingest"])
+MAX_FILES_PER_UPLOAD = 200
+
+
+@router.post("", response_model=list[IngestJobPublic], status_code=202)
+async def upload(
+    session: SessionDep,
+    settings: SettingsDep,
+    files: Annotated[list[UploadFile], File(description="one or more files")],
+    source_type: Annotated[str | None, Form()] = None,
+    document_type: Annotated[str | None, Form()] = None,
+    organisation: Annotated[str | None, Form(max_length=300)] = None,
+):
+    """Queue files for ingest. Unreadable formats and oversized files are refused
+    here (4xx); problems found while parsing show on the job."""
+    if len(files) > MAX_FILES_PER_UPLOAD:
+        raise HTTPException(400, f"at most {MAX_FILES_PER_UPLOAD} files per upload")
+    options = IngestOptions(
+        source_type=source_type, document_type=document_type, organisation=organisation or None
+    )
+    try:
+        service.validate_options(options)
+    except IngestError as exc:
+        raise HTTPException(400, exc.message) from exc
+    stored = [await _store(upload, settings) for upload in files]
+    created = [
+        await service.enqueue(session, s, upload.filename or "upload", options)
+        for s, upload in zip(stored, files, strict=True)
+    ]
+    await session.commit()
+    return created
+
+
+async def _store(upload: UploadFile, settings):
+    name = upload.filename or "upload"
+    try:
+        return await anyio.to_thread.run_sync(service.store_upload, upload.file, name, settings)
+    except TooLarge as exc:
+        raise HTTPException(413, f"{name}: {exc}") from exc
+    except UnsupportedFormat as exc:
+        raise HTTPException(415, f"{name}: {exc.message}") from exc
+    except IngestError as exc:
+        raise HTTPException(400, f"{name}: {exc.message}") from exc
+
+
+@router.get("/jobs", response_model=list[IngestJobPublic])
+async def list_jobs(session: SessionDep, response: Response, params: ListParamsDep):
+    stmt = select(IngestJob)
+    for key, raw in params.filters.items():
+        values = raw if isinstance(raw, list) else [raw]
+        if key == "state":
+            if any(v not in JobState.__members__ for v in values):
+                raise HTTPException(400, "state must be one of: " + ", ".join(JobState))
+            stmt = stmt.where(col(IngestJob.state).in_(values))
+        elif key in ("id", "document_id"):
+            stmt = stmt.where(col(getattr(IngestJob, key)).in_(values))
+        else:
+            raise HTTPException(400, f"unknown filter '{key}'")
+    sortable = {"id", "state", "created_at", "finished_at", "original_filename"}
+    return await paginate(session, stmt, IngestJob, params, sortable, response, "jobs")
+
+
+@router.get("/jobs/{job_id}", response_model=IngestJobPublic)
+async def read_job(job_id: int, session: SessionDep):
+    job = await service.get_job(session, job_id)
+    if job is None:
+        raise HTTPException(404, f"ingest job {job_id} not found")
+    return job

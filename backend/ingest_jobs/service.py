@@ -1,0 +1,129 @@
+"""The ingest queue: enqueue files, claim jobs with a lease, record outcomes."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+from typing import BinaryIO
+
+from sqlalchemy import and_, or_, update
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from backend.core.config import Settings
+from backend.core.storage import StoredFile, store_path, store_stream
+from backend.core.time import utcnow
+from backend.documents.models import DocumentType, SourceType
+from backend.ingest_jobs.models import IngestJob, IngestOptions, JobOutcome, JobState
+from ingest.errors import IngestError
+from ingest.formats import registry
+from ingest.formats.base import FileProbe
+
+
+def validate_options(options: IngestOptions) -> None:
+    if options.source_type and options.source_type not in SourceType.__members__:
+        raise IngestError(
+            f"Unknown source type '{options.source_type}'; use one of: "
+            + ", ".join(SourceType.__members__)
+        )
+    if options.document_type and options.document_type not in DocumentType.__members__:
+        raise IngestError(
+            f"Unknown document type '{options.document_type}'; use one of: "
+            + ", ".join(DocumentType.__members__)
+        )
+
+
+def store_upload(stream: BinaryIO, filename: str, settings: Settings) -> StoredFile:
+    """Store the bytes, then refuse early what no adapter can read."""
+    stored = store_stream(stream, settings.data_dir, Path(filename).suffix, _limit(settings))
+    _check_readable(settings.data_dir / stored.relative_path, filename)
+    return stored
+
+
+def store_file(path: Path, settings: Settings) -> StoredFile:
+    if not path.is_file():
+        raise IngestError(f"'{path}' is not a file.")
+    stored = store_path(path, settings.data_dir, _limit(settings))
+    _check_readable(settings.data_dir / stored.relative_path, path.name)
+    return stored
+
+
+def _limit(settings: Settings) -> int:
+    return settings.max_upload_mb * 2**20
+
+
+def _check_readable(path: Path, filename: str) -> None:
+    registry.pick(FileProbe.of(path, filename))
+
+
+async def enqueue(
+    session: AsyncSession, stored: StoredFile, filename: str, options: IngestOptions
+) -> IngestJob:
+    job = IngestJob(
+        original_filename=Path(filename).name[:500],
+        sha256=stored.sha256,
+        size_bytes=stored.size_bytes,
+        stored_path=stored.relative_path,
+        options=options.model_dump(exclude_none=True),
+    )
+    session.add(job)
+    await session.flush()
+    return job
+
+
+async def claim(session: AsyncSession, job_id: int, settings: Settings) -> bool:
+    """Take a queued job (or one whose worker's lease ran out). Atomic on any database."""
+    now = utcnow()
+    stmt = (
+        update(IngestJob)
+        .where(col(IngestJob.id) == job_id)
+        .where(_claimable(now))
+        .values(
+            state=JobState.running,
+            attempts=IngestJob.attempts + 1,
+            lease_until=now + timedelta(seconds=settings.job_lease_seconds),
+        )
+    )
+    result = await session.exec(stmt)
+    await session.commit()
+    return result.rowcount == 1
+
+
+def _claimable(now):
+    return or_(
+        col(IngestJob.state) == JobState.queued,
+        and_(col(IngestJob.state) == JobState.running, col(IngestJob.lease_until) < now),
+    )
+
+
+async def next_claimable_ids(session: AsyncSession, limit: int = 10) -> list[int]:
+    stmt = select(IngestJob.id).where(_claimable(utcnow())).order_by(IngestJob.id).limit(limit)
+    return list((await session.exec(stmt)).all())
+
+
+def finish(
+    job: IngestJob, outcome: JobOutcome, document_id: int, version_id: int, page_count: int | None
+) -> None:
+    job.state = JobState.done
+    job.outcome = outcome
+    job.document_id = document_id
+    job.version_id = version_id
+    job.page_count = page_count
+    job.error = None
+    job.lease_until = None
+    job.finished_at = utcnow()
+
+
+def fail(job: IngestJob, message: str, *, retry: bool, max_attempts: int) -> None:
+    """A file's own fault fails at once; anything else is retried a few times."""
+    job.error = message[:2000]
+    job.lease_until = None
+    if retry and job.attempts < max_attempts:
+        job.state = JobState.queued
+    else:
+        job.state = JobState.failed
+        job.finished_at = utcnow()
+
+
+async def get_job(session: AsyncSession, job_id: int) -> IngestJob | None:
+    return await session.get(IngestJob, job_id)

@@ -1,0 +1,84 @@
+"""The FastAPI app: routers under /api, the web app's static build at /."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import anyio
+from fastapi import FastAPI
+from fastapi.responses import HTMLResponse
+from fastapi.staticfiles import StaticFiles
+
+from backend.api import errors
+from backend.api.health import router as health_router
+from backend.core.config import Settings, get_settings
+from backend.core.runtime import Runtime
+from backend.documents.routes import router as documents_router
+from backend.indexing import service as indexing
+from backend.ingest_jobs.routes import router as ingest_router
+from backend.searching.routes import router as search_router
+
+log = logging.getLogger(__name__)
+WEB_DIST = Path(__file__).resolve().parent.parent / "web" / "dist"
+SYNC_SECONDS = 2.0
+
+
+def create_app(settings: Settings | None = None, *, embedded_worker: bool = False) -> FastAPI:
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        rt = Runtime.start(settings)
+        app.state.runtime = rt
+        await indexing.prepare_index(rt.sessions, rt.search)
+        # Plain tasks, not a task group: test clients enter and leave the lifespan
+        # from different tasks, which a cancel scope does not allow.
+        tasks = [asyncio.create_task(_keep_index_in_sync(rt))]
+        if embedded_worker:
+            from ingest.worker import run_forever
+
+            tasks.append(asyncio.create_task(run_forever(rt)))
+        try:
+            yield
+        finally:
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            await rt.close()
+
+    app = FastAPI(
+        title="Evidence Workbench",
+        version="0.1.0",
+        lifespan=lifespan,
+        docs_url="/api/docs",
+        redoc_url=None,
+        openapi_url="/api/openapi.json",
+    )
+    errors.install(app)
+    for router in (health_router, documents_router, ingest_router, search_router):
+        app.include_router(router)
+    _mount_web(app)
+    return app
+
+
+async def _keep_index_in_sync(rt: Runtime) -> None:
+    while True:
+        await indexing.drain_quietly(rt.sessions, rt.search)
+        await anyio.sleep(SYNC_SECONDS)
+
+
+def _mount_web(app: FastAPI) -> None:
+    if (WEB_DIST / "index.html").is_file():
+        app.mount("/", StaticFiles(directory=WEB_DIST, html=True), name="web")
+        return
+
+    @app.get("/", include_in_schema=False)
+    async def placeholder() -> HTMLResponse:
+        return HTMLResponse(
+            "<!doctype html><title>Evidence Workbench</title><h1>Evidence Workbench</h1>"
+            "<p>The web app is not built yet. The API is running: see "
+            "<a href='/api/docs'>/api/docs</a>.</p>"
+        )

@@ -1,0 +1,42 @@
+"""What /api/search answers."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlmodel import SQLModel
+
+from backend.documents.models import PassagePublic
+
+
+class DocumentSummary(SQLModel):
+    id: int
+    title: str
+    source_type: str
+    document_type: str
+    organisation: str | None
+    date: dt.date | None
+
+
+class SearchHitPublic(SQLModel):
+    score: float
+    highlights: list[str]
+    passage: PassagePublic
+    document: DocumentSummary
+
+
+class FacetValue(SQLModel):
+    value: str
+    count: int
+    label: str | None = None  # a readable name where the value is an id
+
+
+class SearchResponse(SQLModel):
+    query: str
+    engine: str
+    total: int
+    offset: int
+    limit: int
+    hits: list[SearchHitPublic]
+    facets: dict[str, list[FacetValue]]
+    next_cursor: str | None = None

@@ -1,0 +1,55 @@
+"""/api/search: full-text search over the current versions' passages."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from fastapi import APIRouter, HTTPException, Query
+
+from backend.api.deps import SearchDep, SessionDep
+from backend.documents.models import DocumentType, SourceType
+from backend.searching.models import SearchResponse
+from backend.searching.service import SearchInput, run_search
+from search.base import Filters
+
+router = APIRouter(prefix="/api", tags=["search"])
+MAX_DEPTH = 10_000  # deeper pages go through `cursor`, like Elasticsearch's search_after
+
+
+@router.get("/search", response_model=SearchResponse)
+async def search(
+    session: SessionDep,
+    engine: SearchDep,
+    q: Annotated[str, Query(description="query; see the README for the syntax")],
+    source_type: Annotated[list[SourceType] | None, Query()] = None,
+    document_type: Annotated[list[DocumentType] | None, Query()] = None,
+    organisation: Annotated[list[str] | None, Query()] = None,
+    document_id: Annotated[list[int] | None, Query()] = None,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    offset: Annotated[int, Query(ge=0)] = 0,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    cursor: str | None = None,
+    facets: bool = True,
+):
+    if offset + limit > MAX_DEPTH:
+        raise HTTPException(
+            400,
+            f"offset + limit may not pass {MAX_DEPTH}; use 'cursor' "
+            "from the previous page to go deeper",
+        )
+    if date_from and date_to and date_from > date_to:
+        raise HTTPException(400, "date_from is after date_to")
+    filters = Filters(
+        source_types=tuple(s.value for s in source_type or ()),
+        document_types=tuple(d.value for d in document_type or ()),
+        organisations=tuple(organisation or ()),
+        document_ids=tuple(document_id or ()),
+        date_from=date_from,
+        date_to=date_to,
+    )
+    given = SearchInput(
+        q=q, filters=filters, offset=offset, limit=limit, cursor=cursor, facets=facets
+    )
+    return await run_search(session, engine, given)

@@ -1,0 +1,5 @@
+"""Ingest service: turn files into documents, versions and passages.
+
+Ingest produces database rows and outbox entries; it never talks to a search
+engine itself (see ARCHITECTURE.md, "Index sync").
+"""

@@ -1,0 +1,1 @@
+"""One small adapter per file format; `registry.pick` chooses by score."""

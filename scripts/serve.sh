@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# The README's first command: install, then start the service on the embedded default
+# (SQLite + FTS5 in ./data) at http://127.0.0.1:8000.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+exec .venv/bin/evidence serve "$@"

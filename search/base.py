@@ -1,0 +1,98 @@
+"""The search contract every engine implements, and the data it exchanges."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from search.query import Node
+
+FACET_FIELDS = ("source_type", "document_type", "organisation", "year", "document_id")
+
+
+@dataclass(frozen=True)
+class PassageDoc:
+    """What an engine stores for one passage of a document's current version."""
+
+    passage_id: int
+    document_id: int
+    version_id: int
+    text: str
+    source_type: str
+    document_type: str
+    organisation: str | None = None
+    date: dt.date | None = None
+    title: str = ""
+    heading_path: tuple[str, ...] = ()
+    page_start: int | None = None
+    page_end: int | None = None
+    start: int = 0
+    end: int = 0
+    speaker: str | None = None
+    ordinal: int = 0
+
+
+@dataclass(frozen=True)
+class Filters:
+    source_types: tuple[str, ...] = ()
+    document_types: tuple[str, ...] = ()
+    organisations: tuple[str, ...] = ()
+    document_ids: tuple[int, ...] = ()
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    query: Node
+    filters: Filters = field(default_factory=Filters)
+    offset: int = 0
+    limit: int = 20
+    facets: bool = True
+    # Opaque cursor from a previous page's `next_cursor`, for deep pagination.
+    cursor: str | None = None
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    passage_id: int
+    score: float
+    highlights: tuple[str, ...]  # HTML-escaped text with <mark>…</mark>
+
+
+@dataclass(frozen=True)
+class FacetCount:
+    value: str
+    count: int
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    total: int
+    hits: tuple[SearchHit, ...]
+    facets: dict[str, tuple[FacetCount, ...]]
+    next_cursor: str | None = None
+
+
+class SearchEngine(Protocol):
+    name: str
+    supports_fuzzy: bool
+
+    async def ensure_ready(self) -> None:
+        """Create the index/tables if missing; raise EngineUnavailable if unreachable."""
+
+    async def replace_documents(
+        self, document_ids: Sequence[int], docs: Sequence[PassageDoc]
+    ) -> None:
+        """Drop every passage of these documents, then store `docs` (their new state)."""
+
+    async def rebuild(self, batches: AsyncIterator[Sequence[PassageDoc]]) -> int:
+        """Build a fresh index from `batches` and switch to it at the end."""
+
+    async def search(self, request: SearchRequest) -> SearchResult: ...
+
+    async def count(self) -> int: ...
+
+    async def close(self) -> None: ...

@@ -1,0 +1,27 @@
+"""Builds the configured engine. The only module that knows every engine."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from search.base import SearchEngine
+
+
+def make_engine(
+    kind: str,
+    *,
+    sqlite_path: Path | None = None,
+    elasticsearch_url: str | None = None,
+    index_prefix: str = "evidence",
+) -> SearchEngine:
+    if kind == "sqlite":
+        from search.sqlite_fts import SqliteFtsEngine
+
+        if sqlite_path is None:
+            raise ValueError("the sqlite engine needs a database path")
+        return SqliteFtsEngine(sqlite_path)
+    if kind == "elasticsearch":
+        from search.elastic.engine import ElasticsearchEngine
+
+        return ElasticsearchEngine(elasticsearch_url or "http://127.0.0.1:9200", index_prefix)
+    raise ValueError(f"unknown search engine {kind!r}: use 'sqlite' or 'elasticsearch'")

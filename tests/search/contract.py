@@ -1,0 +1,262 @@
+"""The search contract: every engine runs these same tests.
+
+A test module subclasses `EngineContract` and provides an `engine` fixture that
+yields a ready, empty engine of its kind (see test_sqlite_fts.py).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from search.base import Filters, PassageDoc, SearchRequest
+from search.errors import QuerySyntaxError, UnsupportedQuery
+from search.query import prepare
+
+
+def _doc(pid: int, doc: int, text: str, **kw) -> PassageDoc:
+    defaults = {"source_type": "document", "document_type": "strategy", "version_id": doc}
+    return PassageDoc(passage_id=pid, document_id=doc, text=text, **{**defaults, **kw})
+
+
+D2023 = dt.date(2023, 3, 1)
+D2024 = dt.date(2024, 6, 15)
+
+DOCS = [
+    _doc(
+        1,
+        10,
+        "System leaders are leading the integrated care board with a clear vision.",
+        organisation="ICB North",
+        date=D2023,
+    ),
+    _doc(
+        2,
+        10,
+        "Leadership across the system depends on trust between partners.",
+        organisation="ICB North",
+        date=D2023,
+    ),
+    _doc(
+        3,
+        11,
+        "Individual funding requests are considered by the panel each month.",
+        document_type="policy",
+        organisation="NHS England",
+        date=D2024,
+    ),
+    _doc(
+        4,
+        11,
+        "The panel funds individual treatments only in exceptional cases.",
+        document_type="policy",
+        organisation="NHS England",
+        date=D2024,
+    ),
+    _doc(
+        5,
+        12,
+        "Interviewer: How do partners build trust? P3: Through honest conversations "
+        "about money and governance.",
+        source_type="interview",
+        document_type="transcript",
+        speaker="P3",
+    ),
+    _doc(
+        6,
+        12,
+        "P3: The board meets monthly; governance papers arrive late.",
+        source_type="interview",
+        document_type="transcript",
+        speaker="P3",
+    ),
+    _doc(
+        7,
+        13,
+        "Observed: the chair invited community voices before the decision.",
+        source_type="observation",
+        document_type="field_notes",
+        date=D2024,
+    ),
+    _doc(
+        8,
+        14,
+        "Café culture: the team met informally to discuss population health.",
+        organisation="ICB South",
+        date=dt.date(2022, 1, 10),
+    ),
+    _doc(
+        9,
+        14,
+        "Population health management uses intelligence to target communities.",
+        organisation="ICB South",
+        date=dt.date(2022, 1, 10),
+    ),
+    _doc(
+        10,
+        15,
+        "Governance governance governance: the board reviews governance reports.",
+        organisation="ICB South",
+        date=D2023,
+    ),
+]
+
+
+async def ids(engine, query: str, **kw) -> list[int]:
+    result = await engine.search(SearchRequest(prepare(query), **kw))
+    return [h.passage_id for h in result.hits]
+
+
+async def idset(engine, query: str, **kw) -> set[int]:
+    return set(await ids(engine, query, **kw))
+
+
+class EngineContract:
+    @pytest.fixture
+    async def loaded(self, engine):
+        await engine.replace_documents(sorted({d.document_id for d in DOCS}), DOCS)
+        return engine
+
+    async def test_count_after_indexing(self, loaded):
+        assert await loaded.count() == len(DOCS)
+
+    async def test_terms_match_stemmed_forms(self, loaded):
+        assert await idset(loaded, "leading") == {1}
+        assert await idset(loaded, "lead") == {1}
+        assert await idset(loaded, "requested") == {3}
+        assert await idset(loaded, "fund") == {3, 4}  # funding, funds
+
+    async def test_implicit_and_requires_every_term(self, loaded):
+        assert await idset(loaded, "panel individual") == {3, 4}
+        assert await idset(loaded, "panel requests") == {3}
+
+    async def test_or_and_not(self, loaded):
+        assert await idset(loaded, "trust OR vision") == {1, 2, 5}
+        assert await idset(loaded, "trust | vision") == {1, 2, 5}
+        assert await idset(loaded, "trust NOT partners") == set()
+        assert await idset(loaded, "governance -board") == {5}
+        assert await idset(loaded, "panel AND NOT exceptional") == {3}
+
+    async def test_grouping(self, loaded):
+        assert await idset(loaded, "(trust OR governance) board") == {6, 10}
+
+    async def test_phrase_is_exact_and_ordered(self, loaded):
+        assert await idset(loaded, '"individual funding"') == {3}
+        assert await idset(loaded, '"funding individual"') == set()
+        assert await idset(loaded, '"individual funds"') == set()  # no stemming in phrases
+
+    async def test_phrase_keeps_stop_words(self, loaded):
+        assert await idset(loaded, '"the board meets"') == {6}
+
+    async def test_proximity(self, loaded):
+        assert await idset(loaded, '"leaders vision"~10') == {1}
+        assert await idset(loaded, '"leaders vision"~2') == set()
+
+    async def test_prefix(self, loaded):
+        assert await idset(loaded, "lead*") == {1, 2}
+        assert await idset(loaded, "govern*") == {5, 6, 10}
+
+    async def test_diacritics_are_folded(self, loaded):
+        assert await idset(loaded, "cafe") == {8}
+        assert await idset(loaded, "café") == {8}
+
+    async def test_more_occurrences_rank_higher(self, loaded):
+        assert (await ids(loaded, "governance"))[0] == 10
+
+    async def test_filters(self, loaded):
+        q = "governance OR panel OR health OR leadership OR trust"
+        assert await idset(loaded, q, filters=Filters(source_types=("interview",))) == {5, 6}
+        assert await idset(loaded, q, filters=Filters(document_types=("policy",))) == {3, 4}
+        assert await idset(loaded, q, filters=Filters(organisations=("ICB South",))) == {8, 9, 10}
+        assert await idset(loaded, q, filters=Filters(document_ids=(10, 12))) == {2, 5, 6}
+
+    async def test_date_range(self, loaded):
+        q = "governance OR panel OR health OR leadership OR trust OR chair"
+        f = Filters(date_from=dt.date(2023, 1, 1), date_to=dt.date(2023, 12, 31))
+        assert await idset(loaded, q, filters=f) == {2, 10}
+        assert await idset(loaded, q, filters=Filters(date_from=D2024)) == {3, 4, 7}
+
+    async def test_facets_count_matches(self, loaded):
+        result = await loaded.search(SearchRequest(prepare("governance OR health OR panel")))
+        facets = {k: {f.value: f.count for f in v} for k, v in result.facets.items()}
+        assert result.total == 7
+        assert facets["source_type"] == {"document": 5, "interview": 2}
+        assert facets["document_type"] == {"strategy": 3, "policy": 2, "transcript": 2}
+        assert facets["organisation"] == {"ICB South": 3, "NHS England": 2}
+        assert facets["year"] == {"2022": 2, "2023": 1, "2024": 2}
+        assert facets["document_id"] == {"11": 2, "12": 2, "14": 2, "15": 1}
+
+    async def test_facet_order_is_count_then_value(self, loaded):
+        result = await loaded.search(SearchRequest(prepare("governance OR health OR panel")))
+        values = [f.value for f in result.facets["document_type"]]
+        assert values == ["strategy", "policy", "transcript"]
+
+    async def test_pagination_and_total(self, loaded):
+        q = prepare("governance OR health OR panel")
+        everything = await loaded.search(SearchRequest(q, limit=100))
+        page1 = await loaded.search(SearchRequest(q, limit=3))
+        page2 = await loaded.search(SearchRequest(q, offset=3, limit=3))
+        assert page1.total == page2.total == everything.total == 7
+        ordered = [h.passage_id for h in everything.hits]
+        assert [h.passage_id for h in page1.hits + page2.hits] == ordered[:6]
+
+    async def test_cursor_pages_follow_offset_pages(self, loaded):
+        q = prepare("governance OR health OR panel")
+        ordered = [h.passage_id for h in (await loaded.search(SearchRequest(q, limit=100))).hits]
+        seen: list[int] = []
+        cursor = None
+        while True:
+            page = await loaded.search(SearchRequest(q, limit=2, cursor=cursor))
+            seen += [h.passage_id for h in page.hits]
+            if page.next_cursor is None:
+                break
+            cursor = page.next_cursor
+        assert seen == ordered
+
+    async def test_highlights_mark_matches(self, loaded):
+        result = await loaded.search(SearchRequest(prepare('"individual funding"')))
+        (hit,) = result.hits
+        assert "<mark>" in " ".join(hit.highlights)
+        joined = " ".join(hit.highlights).replace("<mark>", "").replace("</mark>", "")
+        assert "Individual funding requests" in joined
+
+    async def test_highlights_are_html_escaped(self, engine):
+        await engine.replace_documents([99], [_doc(99, 99, "Risks <script> & governance")])
+        result = await engine.search(SearchRequest(prepare("governance")))
+        text = " ".join(result.hits[0].highlights)
+        assert "<script>" not in text and "&lt;script&gt;" in text
+
+    async def test_replace_documents_replaces(self, loaded):
+        await loaded.replace_documents([11], [_doc(30, 11, "Revised panel terms of reference")])
+        assert await idset(loaded, "panel") == {30}
+        assert await loaded.count() == len(DOCS) - 1
+
+    async def test_replace_with_nothing_removes(self, loaded):
+        await loaded.replace_documents([12, 13], [])
+        assert await idset(loaded, "governance OR chair") == {10}
+
+    async def test_rebuild_swaps_whole_index(self, loaded):
+        async def batches():
+            yield [_doc(50, 20, "Only this passage on workforce")]
+            yield [_doc(51, 20, "And this one on workforce too")]
+
+        assert await loaded.rebuild(batches()) == 2
+        assert await loaded.count() == 2
+        assert await idset(loaded, "workforce") == {50, 51}
+        assert await idset(loaded, "governance") == set()
+
+    async def test_no_match_is_empty_not_error(self, loaded):
+        result = await loaded.search(SearchRequest(prepare("zebra")))
+        assert result.total == 0 and result.hits == ()
+
+    async def test_fuzzy_supported_or_refused_clearly(self, loaded):
+        if loaded.supports_fuzzy:
+            assert await idset(loaded, "goverance~1") == {5, 6, 10}
+        else:
+            with pytest.raises(UnsupportedQuery, match="fuzzy"):
+                await ids(loaded, "goverance~1")
+
+    async def test_bad_cursor_is_a_clear_error(self, loaded):
+        with pytest.raises(QuerySyntaxError, match="cursor"):
+            await ids(loaded, "governance", cursor="not-a-cursor")
