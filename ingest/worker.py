@@ -53,12 +53,12 @@ async def _process(rt: Runtime, job_id: int) -> None:
             session.add(job)
             await session.commit()
             return
+    path = rt.settings.data_dir / job.stored_path
+    if not path.is_file():
+        raise IngestError("The uploaded file is missing from the data folder; upload it again.")
     # Parse outside any transaction: it can take seconds and must not hold a snapshot.
     parsed = await anyio.to_thread.run_sync(
-        parse_file,
-        rt.settings.data_dir / job.stored_path,
-        job.original_filename,
-        _options(rt, job),
+        parse_file, path, job.original_filename, _options(rt, job)
     )
     await _store(rt, job_id, parsed)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import uuid
 from pathlib import Path
 
 import pytest
@@ -25,19 +26,66 @@ CONSTITUTION_DOCX = (
 )
 
 
+# The whole suite runs once per database: EVIDENCE_TEST_DB=sqlite (default) or postgresql
+# (a real server, started by tests/postgres/start.sh; each test gets its own database).
+TEST_DB = os.environ.get("EVIDENCE_TEST_DB", "sqlite")
+PG_ADMIN_URL = os.environ.get(
+    "EVIDENCE_TEST_PG_URL", "postgresql://postgres@127.0.0.1:54329/postgres"
+)
+
+
 def pytest_configure(config):
     if not CORPUS.is_dir():
         raise pytest.UsageError(f"the shared corpus is missing at {CORPUS}")
+    if TEST_DB not in ("sqlite", "postgresql"):
+        raise pytest.UsageError("EVIDENCE_TEST_DB must be 'sqlite' or 'postgresql'")
 
 
-def make_settings(data_dir: Path, **overrides) -> Settings:
-    return Settings(evidence_data_dir=data_dir, database_url=None, search_engine="sqlite",
-                    **overrides)
+def pytest_report_header(config):
+    return f"database: {TEST_DB}"
+
+
+def make_settings(data_dir: Path, database_url: str | None = None, **overrides) -> Settings:
+    return Settings(
+        evidence_data_dir=data_dir, database_url=database_url, search_engine="sqlite", **overrides
+    )
+
+
+def _pg(sql: str) -> None:
+    import psycopg
+
+    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+        conn.execute(sql)
+
+
+def _pg_url(name: str) -> str:
+    return PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + name
+
+
+def new_database(template: str | None = None) -> tuple[str | None, str | None]:
+    """(url, name) of a fresh database for one test; (None, None) on SQLite."""
+    if TEST_DB == "sqlite":
+        return None, None
+    name = f"ew_test_{uuid.uuid4().hex[:12]}"
+    _pg(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
+    return _pg_url(name), name
+
+
+def drop_database(name: str | None) -> None:
+    if name:
+        _pg(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture
-def settings(tmp_path) -> Settings:
-    return make_settings(tmp_path / "data")
+def database_url():
+    url, name = new_database()
+    yield url
+    drop_database(name)
+
+
+@pytest.fixture
+def settings(tmp_path, database_url) -> Settings:
+    return make_settings(tmp_path / "data", database_url)
 
 
 @pytest.fixture
@@ -76,31 +124,44 @@ class app_client:
 
 
 @pytest.fixture(scope="session")
-def ingested_corpus(tmp_path_factory) -> Path:
+def ingested_corpus(tmp_path_factory):
     """The shared corpus ingested once; tests get a private copy (see `corpus_settings`)."""
     import asyncio
 
     from backend.commands import ingest
 
     data = tmp_path_factory.mktemp("corpus") / "data"
-    settings = make_settings(data)
+    url, name = new_database()
+    settings = make_settings(data, url)
 
     async def build() -> None:
         rt = Runtime.start(settings)
         try:
-            args = type("Args", (), {"paths": [str(CORPUS)], "source_type": None,
-                                     "document_type": None, "organisation": None,
-                                     "enqueue": False})()
+            args = type(
+                "Args",
+                (),
+                {
+                    "paths": [str(CORPUS)],
+                    "source_type": None,
+                    "document_type": None,
+                    "organisation": None,
+                    "enqueue": False,
+                },
+            )()
             assert await ingest(rt, args) == 0
         finally:
             await rt.close()
 
     asyncio.run(build())
-    return data
+    yield data, name
+    drop_database(name)
 
 
 @pytest.fixture
-def corpus_settings(ingested_corpus, tmp_path) -> Settings:
+def corpus_settings(ingested_corpus, tmp_path):
+    source, template = ingested_corpus
     data = tmp_path / "data"
-    shutil.copytree(ingested_corpus, data)
-    return make_settings(data)
+    shutil.copytree(source, data)
+    url, name = new_database(template)
+    yield make_settings(data, url)
+    drop_database(name)

@@ -58,8 +58,9 @@ async def test_detail_passages_and_versions(api):
     doc = (await api.get("/api/documents", params=_q(filter={"q": "constitution"}))).json()[0]
     r = await api.get(f"/api/documents/{doc['id']}")
     assert r.json()["page_count"] == doc["page_count"] > 10
-    r = await api.get(f"/api/documents/{doc['id']}/passages",
-                      params=_q(sort=["ordinal", "ASC"], range=[0, 9]))
+    r = await api.get(
+        f"/api/documents/{doc['id']}/passages", params=_q(sort=["ordinal", "ASC"], range=[0, 9])
+    )
     passages = r.json()
     assert len(passages) == 10
     assert [p["ordinal"] for p in passages] == list(range(10))
@@ -78,8 +79,10 @@ async def test_original_download_is_the_uploaded_bytes(api):
 
 async def test_edit_metadata_reaches_search_filters(api):
     doc = (await api.get("/api/documents", params=_q(filter={"q": "constitution"}))).json()[0]
-    r = await api.patch(f"/api/documents/{doc['id']}",
-                        json={"organisation": "C&P ICB", "document_type": "board_paper"})
+    r = await api.patch(
+        f"/api/documents/{doc['id']}",
+        json={"organisation": "C&P ICB", "document_type": "board_paper"},
+    )
     assert r.status_code == 200 and r.json()["organisation"] == "C&P ICB"
     # The outbox row was written with the edit; drain it as the server's sync loop would.
     from backend.indexing.service import drain
@@ -103,14 +106,19 @@ async def test_bad_edits_are_422_and_change_nothing(api, body):
 
 
 async def test_malformed_json_is_422(api):
-    r = await api.patch("/api/documents/1", content=b"{not json",
-                        headers={"content-type": "application/json"})
+    r = await api.patch(
+        "/api/documents/1", content=b"{not json", headers={"content-type": "application/json"}
+    )
     assert r.status_code == 422
 
 
 async def test_unknown_document_is_404(api):
-    for path in ("/api/documents/9999", "/api/documents/9999/passages",
-                 "/api/documents/9999/original", "/api/documents/9999/versions"):
+    for path in (
+        "/api/documents/9999",
+        "/api/documents/9999/passages",
+        "/api/documents/9999/original",
+        "/api/documents/9999/versions",
+    ):
         r = await api.get(path)
         assert r.status_code == 404, path
         assert "not found" in r.json()["detail"]

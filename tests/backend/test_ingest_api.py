@@ -26,9 +26,13 @@ async def _run_all(api, jobs):
 
 
 async def test_upload_queues_then_worker_ingests(api):
-    r = await api.post("/api/ingest", files=_files((POLICY_PDF.name, POLICY_PDF.read_bytes()),
-                                                   (INSULIN_PDF.name, INSULIN_PDF.read_bytes())),
-                       data={"organisation": "NHS England", "document_type": "policy"})
+    r = await api.post(
+        "/api/ingest",
+        files=_files(
+            (POLICY_PDF.name, POLICY_PDF.read_bytes()), (INSULIN_PDF.name, INSULIN_PDF.read_bytes())
+        ),
+        data={"organisation": "NHS England", "document_type": "policy"},
+    )
     assert r.status_code == 202
     jobs = r.json()
     assert [j["state"] for j in jobs] == ["queued", "queued"]
@@ -58,7 +62,9 @@ async def test_empty_file_is_400(api):
 
 
 async def test_unreadable_format_is_415(api):
-    r = await api.post("/api/ingest", files=_files(("photo.pdf", b"\x89PNG\r\n\x1a\n" + b"\0" * 50)))
+    r = await api.post(
+        "/api/ingest", files=_files(("photo.pdf", b"\x89PNG\r\n\x1a\n" + b"\0" * 50))
+    )
     assert r.status_code == 415 and "image" in r.json()["detail"]
     r = await api.post("/api/ingest", files=_files(("blob.bin", bytes(range(256)) * 4)))
     assert r.status_code == 415 and "format" in r.json()["detail"]
@@ -88,8 +94,7 @@ async def test_zip_bomb_docx_fails_its_job_cleanly(api):
     ("field", "value"), [("source_type", "podcast"), ("document_type", "memo")]
 )
 async def test_bad_options_are_400(api, field, value):
-    r = await api.post("/api/ingest", files=_files(("a.txt", b"hello there")),
-                       data={field: value})
+    r = await api.post("/api/ingest", files=_files(("a.txt", b"hello there")), data={field: value})
     assert r.status_code == 400 and value in r.json()["detail"]
 
 

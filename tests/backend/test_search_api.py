@@ -48,8 +48,7 @@ async def test_date_filter(api):
 
 async def test_pagination_is_stable(api):
     first = (await api.get("/api/search", params={"q": "request", "limit": 5})).json()
-    second = (await api.get("/api/search",
-                            params={"q": "request", "limit": 5, "offset": 5})).json()
+    second = (await api.get("/api/search", params={"q": "request", "limit": 5, "offset": 5})).json()
     assert first["total"] == second["total"] > 10
     ids = [h["passage"]["id"] for h in first["hits"] + second["hits"]]
     assert len(set(ids)) == 10
