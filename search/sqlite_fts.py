@@ -10,8 +10,6 @@ one BM25 score. The text and filter fields live in `search_passage`.
 
 from __future__ import annotations
 
-import base64
-import json
 import sqlite3
 from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
 from contextlib import closing, contextmanager
@@ -20,6 +18,7 @@ from pathlib import Path
 import anyio
 
 from search.analysis import stems
+from search.cursor import decode_cursor, encode_cursor
 from search.base import (
     FACET_FIELDS,
     FacetCount,
@@ -221,7 +220,7 @@ def _facets(conn: sqlite3.Connection) -> dict[str, tuple[FacetCount, ...]]:
         rows = conn.execute(
             f"SELECT p.{field}, count(*) AS n FROM temp.hits h "
             f"JOIN search_passage p ON p.passage_id = h.id WHERE p.{field} IS NOT NULL "
-            "GROUP BY 1 ORDER BY n DESC, CAST(p.{0} AS TEXT) LIMIT ?".format(field),
+            "GROUP BY 1 ORDER BY n DESC, 1 LIMIT ?",
             (FACET_SIZE,),
         ).fetchall()
         facets[field] = tuple(FacetCount(str(value), n) for value, n in rows)
@@ -233,21 +232,6 @@ def _next_cursor(rows: list[tuple[int, float]], limit: int) -> str | None:
         return None
     pid, rank = rows[-1]
     return encode_cursor(rank, pid)
-
-
-def encode_cursor(sort_value: float, passage_id: int) -> str:
-    raw = json.dumps([sort_value, passage_id]).encode()
-    return base64.urlsafe_b64encode(raw).decode()
-
-
-def decode_cursor(cursor: str) -> tuple[float, int]:
-    try:
-        value, pid = json.loads(base64.urlsafe_b64decode(cursor.encode()))
-        return float(value), int(pid)
-    except (ValueError, TypeError) as exc:
-        raise QuerySyntaxError(
-            "the page cursor is not valid; start from the first page", 0
-        ) from exc
 
 
 def _delete_document(conn: sqlite3.Connection, document_id: int) -> None:

@@ -46,9 +46,9 @@ def pytest_report_header(config):
 
 
 def make_settings(data_dir: Path, database_url: str | None = None, **overrides) -> Settings:
-    return Settings(
-        evidence_data_dir=data_dir, database_url=database_url, search_engine="sqlite", **overrides
-    )
+    values = {"evidence_data_dir": data_dir, "database_url": database_url,
+              "search_engine": "sqlite", **overrides}
+    return Settings(**values)
 
 
 def _pg(sql: str) -> None:
@@ -165,3 +165,15 @@ def corpus_settings(ingested_corpus, tmp_path):
     url, name = new_database(template)
     yield make_settings(data, url)
     drop_database(name)
+
+
+@pytest.fixture(scope="session")
+def es_url() -> str:
+    """The real Elasticsearch node (scripts/test.sh starts it; else it is started here).
+    Never skipped: a missing node is a failure."""
+    from tests.elasticsearch import node
+
+    url = os.environ.get("EVIDENCE_TEST_ES_URL") or "http://127.0.0.1:9200"
+    if not node.is_up(url):
+        url = node.start(port=int(url.rsplit(":", 1)[1]))
+    return url

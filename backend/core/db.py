@@ -12,8 +12,9 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import event
+from sqlalchemy import create_engine, event, text
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+from sqlalchemy.pool import NullPool
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from backend.core.config import Settings
@@ -64,8 +65,22 @@ def alembic_config(settings: Settings) -> Config:
     return cfg
 
 
+MIGRATION_LOCK = 7_270_701  # any constant; PostgreSQL advisory lock id
+
+
 def migrate(settings: Settings) -> None:
-    """Bring the schema to the newest revision (idempotent)."""
+    """Bring the schema to the newest revision (idempotent). The API and the
+    worker both call this at start; on PostgreSQL an advisory lock makes the
+    second one wait instead of racing the first."""
     if settings.sqlite_path:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
-    command.upgrade(alembic_config(settings), "head")
+    cfg = alembic_config(settings)
+    engine = create_engine(settings.sync_database_url, poolclass=NullPool)
+    try:
+        with engine.begin() as connection:
+            if connection.dialect.name == "postgresql":
+                connection.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": MIGRATION_LOCK})
+            cfg.attributes["connection"] = connection
+            command.upgrade(cfg, "head")
+    finally:
+        engine.dispose()

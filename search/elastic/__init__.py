@@ -1,0 +1,1 @@
+"""The Elasticsearch engine: mapping, query compilation and the engine itself."""

@@ -1,0 +1,248 @@
+"""The team engine: Elasticsearch 9, through the official async client.
+
+Passages live in a versioned index behind an alias (search/elastic/mapping.py).
+Writes go through the alias with refresh=wait_for, so a finished ingest job is
+searchable at once; `rebuild` fills a new index and swaps the alias atomically.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator, Iterable, Sequence
+from contextlib import asynccontextmanager
+
+from elasticsearch import (
+    ApiError,
+    AsyncElasticsearch,
+    ConnectionError,
+    ConnectionTimeout,
+    NotFoundError,
+)
+from elasticsearch.helpers import BulkIndexError, async_bulk
+
+from search.base import (
+    FACET_FIELDS,
+    FacetCount,
+    PassageDoc,
+    SearchHit,
+    SearchRequest,
+    SearchResult,
+)
+from search.cursor import decode_cursor, encode_cursor
+from search.elastic.dsl import to_filters, to_query
+from search.elastic.mapping import (
+    MAPPING_VERSION,
+    MAPPINGS,
+    SETTINGS,
+    alias_name,
+    index_name,
+)
+from search.errors import EngineUnavailable, SearchError
+from search.highlight import FRAGMENT_CHARS, MAX_FRAGMENTS
+
+FACET_SIZE = 50
+BULK_CHUNK = 1000
+ID_PAGE = 5000
+
+HIGHLIGHT = {
+    "type": "unified",
+    "encoder": "html",
+    "pre_tags": ["<mark>"],
+    "post_tags": ["</mark>"],
+    "fields": {
+        "text": {
+            # Terms match `text`, phrases and prefixes match `text.exact`: mark both.
+            "matched_fields": ["text", "text.exact"],
+            "fragment_size": FRAGMENT_CHARS,
+            "number_of_fragments": MAX_FRAGMENTS,
+            "no_match_size": FRAGMENT_CHARS,
+        }
+    },
+}
+
+
+class ElasticsearchEngine:
+    name = "elasticsearch"
+    supports_fuzzy = True
+
+    def __init__(self, url: str, prefix: str = "evidence") -> None:
+        self.url = url
+        self.prefix = prefix
+        self.alias = alias_name(prefix)
+        self.client = AsyncElasticsearch(url, request_timeout=30, max_retries=1)
+
+    @asynccontextmanager
+    async def _errors(self):
+        """Elasticsearch's failures, said in the project's terms."""
+        try:
+            yield
+        except (ConnectionError, ConnectionTimeout) as exc:
+            raise EngineUnavailable(
+                f"Elasticsearch at {self.url} cannot be reached; search is unavailable "
+                "until it is back (nothing stored is lost)."
+            ) from exc
+        except NotFoundError as exc:
+            raise EngineUnavailable(
+                "The search index is missing; run `evidence reindex` to rebuild it."
+            ) from exc
+        except BulkIndexError as exc:
+            raise SearchError(f"Elasticsearch refused {len(exc.errors)} passage(s)") from exc
+        except ApiError as exc:
+            if exc.status_code in (429, 502, 503, 504):
+                raise EngineUnavailable(f"Elasticsearch is overloaded: {_reason(exc)}") from exc
+            raise SearchError(f"Elasticsearch refused the request: {_reason(exc)}") from exc
+
+    async def ensure_ready(self) -> None:
+        async with self._errors():
+            current = await self._alias_targets()
+            if current and await self._version_of(current[0]) == MAPPING_VERSION:
+                return
+            # No index yet, or an older mapping: start an empty one; the backend
+            # sees an empty index and rebuilds it from the database.
+            await self._swap_to(await self._create_index())
+
+    async def _alias_targets(self) -> list[str]:
+        if not await self.client.indices.exists_alias(name=self.alias):
+            return []
+        return list((await self.client.indices.get_alias(name=self.alias)).keys())
+
+    async def _version_of(self, index: str) -> int | None:
+        mapping = await self.client.indices.get_mapping(index=index)
+        return mapping[index]["mappings"].get("_meta", {}).get("mapping_version")
+
+    async def _create_index(self) -> str:
+        name = index_name(self.prefix, uuid.uuid4().hex[:8])
+        await self.client.indices.create(index=name, settings=SETTINGS, mappings=MAPPINGS)
+        return name
+
+    async def _swap_to(self, new_index: str) -> None:
+        old = await self._alias_targets()
+        actions = [{"remove": {"index": i, "alias": self.alias}} for i in old]
+        actions.append({"add": {"index": new_index, "alias": self.alias}})
+        await self.client.indices.update_aliases(actions=actions)
+        for index in old:
+            await self.client.indices.delete(index=index)
+
+    async def replace_documents(
+        self, document_ids: Sequence[int], docs: Sequence[PassageDoc]
+    ) -> None:
+        async with self._errors():
+            keep = {d.passage_id for d in docs}
+            stale = [i for i in await self._ids_of(document_ids) if i not in keep]
+            actions = [{"_op_type": "delete", "_index": self.alias, "_id": i} for i in stale]
+            actions += [_index_action(self.alias, d) for d in docs]
+            if actions:
+                await async_bulk(self.client, actions, chunk_size=BULK_CHUNK,
+                                 refresh="wait_for", ignore_status=(404,))
+
+    async def _ids_of(self, document_ids: Sequence[int]) -> list[int]:
+        """Passage ids stored for these documents (delete_by_query needs a module we
+        cannot assume every node has)."""
+        if not document_ids:
+            return []
+        found: list[int] = []
+        after = None
+        while True:
+            page = await self.client.search(
+                index=self.alias, query={"terms": {"document_id": list(document_ids)}},
+                source=False, size=ID_PAGE, sort=[{"passage_id": "asc"}], search_after=after,
+            )
+            hits = page["hits"]["hits"]
+            found += [int(h["_id"]) for h in hits]
+            if len(hits) < ID_PAGE:
+                return found
+            after = hits[-1]["sort"]
+
+    async def rebuild(self, batches: AsyncIterator[Sequence[PassageDoc]]) -> int:
+        async with self._errors():
+            new_index = await self._create_index()
+            total = 0
+            try:
+                async for batch in batches:
+                    await async_bulk(self.client, [_index_action(new_index, d) for d in batch],
+                                     chunk_size=BULK_CHUNK)
+                    total += len(batch)
+                await self.client.indices.refresh(index=new_index)
+            except BaseException:
+                await self.client.indices.delete(index=new_index, ignore_unavailable=True)
+                raise
+            await self._swap_to(new_index)
+            return total
+
+    async def count(self) -> int:
+        async with self._errors():
+            return (await self.client.count(index=self.alias))["count"]
+
+    async def search(self, request: SearchRequest) -> SearchResult:
+        body = {
+            "query": {"bool": {"must": [to_query(request.query)],
+                               "filter": to_filters(request.filters)}},
+            "sort": [{"_score": "desc"}, {"passage_id": "asc"}],
+            "size": request.limit,
+            "track_total_hits": True,
+            "_source": False,
+            "highlight": HIGHLIGHT,
+        }
+        if request.cursor:
+            body["search_after"] = list(decode_cursor(request.cursor))
+        else:
+            body["from"] = request.offset
+        if request.facets:
+            body["aggs"] = _facet_aggs()
+        async with self._errors():
+            answer = await self.client.search(index=self.alias, body=body)
+        return _result(answer, request)
+
+    async def close(self) -> None:
+        await self.client.close()
+
+
+def _index_action(index: str, d: PassageDoc) -> dict:
+    return {
+        "_op_type": "index",
+        "_index": index,
+        "_id": d.passage_id,
+        "_source": {
+            "text": d.text, "passage_id": d.passage_id, "document_id": d.document_id,
+            "version_id": d.version_id, "source_type": d.source_type,
+            "document_type": d.document_type, "organisation": d.organisation,
+            "date": d.date.isoformat() if d.date else None,
+            "year": str(d.date.year) if d.date else None, "title": d.title,
+            "heading_path": list(d.heading_path), "speaker": d.speaker,
+            "page_start": d.page_start, "page_end": d.page_end, "start": d.start,
+            "end": d.end, "ordinal": d.ordinal,
+        },
+    }
+
+
+def _facet_aggs() -> dict:
+    order = [{"_count": "desc"}, {"_key": "asc"}]
+    return {f: {"terms": {"field": f, "size": FACET_SIZE, "order": order}}
+            for f in FACET_FIELDS}
+
+
+def _result(answer: dict, request: SearchRequest) -> SearchResult:
+    hits = answer["hits"]["hits"]
+    found = tuple(
+        SearchHit(int(h["_id"]), float(h["sort"][0]),
+                  tuple(h.get("highlight", {}).get("text", ())))
+        for h in hits
+    )
+    facets = {
+        name: tuple(FacetCount(str(b["key"]), b["doc_count"]) for b in agg["buckets"])
+        for name, agg in answer.get("aggregations", {}).items()
+    }
+    cursor = None
+    if len(hits) == request.limit and hits:
+        score, pid = hits[-1]["sort"]
+        cursor = encode_cursor(score, pid)
+    return SearchResult(answer["hits"]["total"]["value"], found, facets, cursor)
+
+
+def _reason(exc: ApiError) -> str:
+    info = exc.info if isinstance(exc.info, dict) else {}
+    causes: Iterable[dict] = info.get("error", {}).get("root_cause", []) or [info.get("error", {})]
+    for cause in causes:
+        if isinstance(cause, dict) and cause.get("reason"):
+            return str(cause["reason"])[:300]
+    return str(exc.message)[:300]

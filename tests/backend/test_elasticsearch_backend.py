@@ -1,0 +1,107 @@
+"""The backend on Elasticsearch: CLI and API through a real node, and an outage."""
+
+import uuid
+
+import pytest
+from sqlmodel import func, select
+
+from backend.cli import main
+from backend.core.config import get_settings
+from backend.core.runtime import Runtime
+from backend.indexing import service as indexing
+from backend.indexing.models import IndexJob
+from backend.ingest_jobs import service as jobs
+from backend.ingest_jobs.models import IngestOptions, JobState
+from ingest import worker
+from tests.conftest import INSULIN_PDF, POLICY_PDF, app_client, make_settings
+from tests.elasticsearch import node
+
+
+@pytest.fixture
+def prefix():
+    return f"test-{uuid.uuid4().hex[:10]}"
+
+
+def test_cli_ingests_and_searches_through_elasticsearch(
+    tmp_path, monkeypatch, capsys, es_url, prefix, database_url
+):
+    monkeypatch.setenv("EVIDENCE_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("SEARCH_ENGINE", "elasticsearch")
+    monkeypatch.setenv("ELASTICSEARCH_URL", es_url)
+    monkeypatch.setenv("ELASTICSEARCH_INDEX_PREFIX", prefix)
+    if database_url:
+        monkeypatch.setenv("DATABASE_URL", database_url)
+    get_settings.cache_clear()
+    try:
+        assert main(["ingest", str(POLICY_PDF)]) == 0
+        capsys.readouterr()
+        assert main(["search", '"individual funding"', "--limit", "2"]) == 0
+        out = capsys.readouterr().out
+        assert "Commissioning policy" in out and "**individual funding**" in out.lower()
+        assert main(["search", "fundng~1", "--limit", "1"]) == 0  # fuzzy works here
+        assert "passage(s) match" in capsys.readouterr().out
+    finally:
+        get_settings.cache_clear()
+
+
+async def test_api_search_on_elasticsearch(tmp_path, es_url, prefix, database_url):
+    settings = make_settings(tmp_path / "data", database_url, search_engine="elasticsearch",
+                             elasticsearch_url=es_url, elasticsearch_index_prefix=prefix)
+    async with app_client(settings) as api:
+        r = await api.post("/api/ingest", files=[("files", (INSULIN_PDF.name,
+                                                            INSULIN_PDF.read_bytes()))])
+        rt = api._transport.app.state.runtime
+        await worker.run_job(rt, r.json()[0]["id"])
+        r = await api.get("/api/search", params={"q": "needle*", "limit": 3})
+        body = r.json()
+        assert r.status_code == 200 and body["engine"] == "elasticsearch"
+        assert body["total"] > 3 and len(body["hits"]) == 3
+        assert "<mark>" in " ".join(body["hits"][0]["highlights"])
+        assert body["facets"]["document_type"][0]["count"] == body["total"]
+        r = await api.get("/api/search", params={"q": '"needle'})
+        assert r.status_code == 400 and r.json()["position"] == 0
+
+
+async def _pending(rt) -> int:
+    async with rt.sessions() as session:
+        return (await session.exec(select(func.count()).select_from(IndexJob))).one()
+
+
+async def _ingest(rt, path):
+    stored = jobs.store_file(path, rt.settings)
+    async with rt.sessions() as session:
+        job = await jobs.enqueue(session, stored, path.name, IngestOptions())
+        await session.commit()
+    return await worker.run_job(rt, job.id)
+
+
+async def test_outage_loses_nothing_and_catches_up(tmp_path, prefix, database_url):
+    """Stops and restarts a real node (its own, so other tests keep theirs)."""
+    port, es_dir = 9201, tmp_path / "es"
+    url = node.start(port, es_dir)
+    settings = make_settings(tmp_path / "data", database_url, search_engine="elasticsearch",
+                             elasticsearch_url=url, elasticsearch_index_prefix=prefix)
+    try:
+        async with app_client(settings) as api:
+            rt = api._transport.app.state.runtime
+            assert (await _ingest(rt, INSULIN_PDF)).state == JobState.done
+
+            node.stop(port, es_dir)
+            job = await _ingest(rt, POLICY_PDF)  # the write succeeds without the engine
+            assert job.state == JobState.done
+            assert await _pending(rt) == 1
+            r = await api.get("/api/search", params={"q": "needles"})
+            assert r.status_code == 503 and "cannot be reached" in r.json()["detail"]
+            assert (await api.get("/api/health")).status_code == 503
+            docs = (await api.get("/api/documents")).json()
+            assert len(docs) == 2  # reading from the database still works
+
+            node.start(port, es_dir)
+            await indexing.drain(rt.sessions, rt.search)
+            assert await _pending(rt) == 0
+            r = await api.get("/api/search", params={"q": '"individual funding"'})
+            assert r.status_code == 200 and r.json()["total"] > 0
+            r = await api.get("/api/search", params={"q": "needles"})
+            assert r.json()["total"] > 0  # indexed before the outage, still there
+    finally:
+        node.stop(port, es_dir)
