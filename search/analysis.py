@@ -80,7 +80,3 @@ def stem(word: str) -> str:
 def stems(text: str) -> list[str]:
     """The stemmed, stop-word-free words of `text`, in order."""
     return [stem(w) for w in words(text) if w not in STOPWORDS]
-
-
-def strip_possessive(word: str) -> str:
-    return word[:-2] if word.endswith("'s") else word

@@ -18,4 +18,6 @@ def decode_cursor(cursor: str) -> tuple[float, int]:
         value, pid = json.loads(base64.urlsafe_b64decode(cursor.encode()))
         return float(value), int(pid)
     except (ValueError, TypeError) as exc:
-        raise QuerySyntaxError("the page cursor is not valid; start from the first page", 0) from exc
+        raise QuerySyntaxError(
+            "the page cursor is not valid; start from the first page", 0
+        ) from exc

@@ -18,7 +18,6 @@ from pathlib import Path
 import anyio
 
 from search.analysis import stems
-from search.cursor import decode_cursor, encode_cursor
 from search.base import (
     FACET_FIELDS,
     FacetCount,
@@ -28,6 +27,7 @@ from search.base import (
     SearchRequest,
     SearchResult,
 )
+from search.cursor import decode_cursor, encode_cursor
 from search.errors import QuerySyntaxError, SearchError, UnsupportedQuery
 from search.highlight import highlight
 from search.query import And, Node, Not, Or, Phrase, Term

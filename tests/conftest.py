@@ -46,8 +46,12 @@ def pytest_report_header(config):
 
 
 def make_settings(data_dir: Path, database_url: str | None = None, **overrides) -> Settings:
-    values = {"evidence_data_dir": data_dir, "database_url": database_url,
-              "search_engine": "sqlite", **overrides}
+    values = {
+        "evidence_data_dir": data_dir,
+        "database_url": database_url,
+        "search_engine": "sqlite",
+        **overrides,
+    }
     return Settings(**values)
 
 

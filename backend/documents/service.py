@@ -156,17 +156,3 @@ async def list_versions(session: AsyncSession, document_id: int) -> list[Documen
         .order_by(DocumentVersion.number)
     )
     return list((await session.exec(stmt)).all())
-
-
-def page_of(offsets: list[int], position: int) -> int | None:
-    """1-based page holding `position`, derived from the version's page map."""
-    if not offsets:
-        return None
-    lo, hi = 0, len(offsets) - 1
-    while lo < hi:
-        mid = (lo + hi + 1) // 2
-        if offsets[mid] <= position:
-            lo = mid
-        else:
-            hi = mid - 1
-    return lo + 1

@@ -12,11 +12,11 @@ def to_query(node: Node) -> dict:
     if isinstance(node, Term):
         return _term(node)
     if isinstance(node, Phrase):
-        return {"match_phrase": {"text.exact": {"query": " ".join(node.words),
-                                                "slop": node.slop or 0}}}
+        return {
+            "match_phrase": {"text.exact": {"query": " ".join(node.words), "slop": node.slop or 0}}
+        }
     if isinstance(node, Or):
-        return {"bool": {"should": [to_query(c) for c in node.children],
-                         "minimum_should_match": 1}}
+        return {"bool": {"should": [to_query(c) for c in node.children], "minimum_should_match": 1}}
     if isinstance(node, And):
         must = [to_query(c) for c in node.children if not isinstance(c, Not)]
         must_not = [to_query(c.child) for c in node.children if isinstance(c, Not)]
@@ -28,8 +28,15 @@ def _term(node: Term) -> dict:
     if node.prefix:
         return {"prefix": {"text.exact": {"value": node.text}}}
     if node.fuzzy is not None:
-        return {"fuzzy": {"text.exact": {"value": node.text, "fuzziness": node.fuzzy,
-                                         "max_expansions": FUZZY_MAX_EXPANSIONS}}}
+        return {
+            "fuzzy": {
+                "text.exact": {
+                    "value": node.text,
+                    "fuzziness": node.fuzzy,
+                    "max_expansions": FUZZY_MAX_EXPANSIONS,
+                }
+            }
+        }
     return {"match": {"text": {"query": node.text, "operator": "and"}}}
 
 

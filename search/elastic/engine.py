@@ -70,6 +70,7 @@ class ElasticsearchEngine:
         self.prefix = prefix
         self.alias = alias_name(prefix)
         self.client = AsyncElasticsearch(url, request_timeout=30, max_retries=1)
+        self._ready = False
 
     @asynccontextmanager
     async def _errors(self):
@@ -95,11 +96,16 @@ class ElasticsearchEngine:
     async def ensure_ready(self) -> None:
         async with self._errors():
             current = await self._alias_targets()
-            if current and await self._version_of(current[0]) == MAPPING_VERSION:
-                return
-            # No index yet, or an older mapping: start an empty one; the backend
-            # sees an empty index and rebuilds it from the database.
-            await self._swap_to(await self._create_index())
+            if not current or await self._version_of(current[0]) != MAPPING_VERSION:
+                # No index yet, or an older mapping: start an empty one; the backend
+                # sees an empty index and rebuilds it from the database.
+                await self._swap_to(await self._create_index())
+        self._ready = True
+
+    async def _ready_or_prepare(self) -> None:
+        # The node may have been down when the process started.
+        if not self._ready:
+            await self.ensure_ready()
 
     async def _alias_targets(self) -> list[str]:
         if not await self.client.indices.exists_alias(name=self.alias):
@@ -126,14 +132,22 @@ class ElasticsearchEngine:
     async def replace_documents(
         self, document_ids: Sequence[int], docs: Sequence[PassageDoc]
     ) -> None:
+        await self._ready_or_prepare()
         async with self._errors():
             keep = {d.passage_id for d in docs}
             stale = [i for i in await self._ids_of(document_ids) if i not in keep]
             actions = [{"_op_type": "delete", "_index": self.alias, "_id": i} for i in stale]
             actions += [_index_action(self.alias, d) for d in docs]
             if actions:
-                await async_bulk(self.client, actions, chunk_size=BULK_CHUNK,
-                                 refresh="wait_for", ignore_status=(404,))
+                # require_alias: never let a write auto-create an unmapped index.
+                await async_bulk(
+                    self.client,
+                    actions,
+                    chunk_size=BULK_CHUNK,
+                    refresh="wait_for",
+                    ignore_status=(404,),
+                    require_alias=True,
+                )
 
     async def _ids_of(self, document_ids: Sequence[int]) -> list[int]:
         """Passage ids stored for these documents (delete_by_query needs a module we
@@ -144,8 +158,12 @@ class ElasticsearchEngine:
         after = None
         while True:
             page = await self.client.search(
-                index=self.alias, query={"terms": {"document_id": list(document_ids)}},
-                source=False, size=ID_PAGE, sort=[{"passage_id": "asc"}], search_after=after,
+                index=self.alias,
+                query={"terms": {"document_id": list(document_ids)}},
+                source=False,
+                size=ID_PAGE,
+                sort=[{"passage_id": "asc"}],
+                search_after=after,
             )
             hits = page["hits"]["hits"]
             found += [int(h["_id"]) for h in hits]
@@ -159,8 +177,11 @@ class ElasticsearchEngine:
             total = 0
             try:
                 async for batch in batches:
-                    await async_bulk(self.client, [_index_action(new_index, d) for d in batch],
-                                     chunk_size=BULK_CHUNK)
+                    await async_bulk(
+                        self.client,
+                        [_index_action(new_index, d) for d in batch],
+                        chunk_size=BULK_CHUNK,
+                    )
                     total += len(batch)
                 await self.client.indices.refresh(index=new_index)
             except BaseException:
@@ -170,13 +191,15 @@ class ElasticsearchEngine:
             return total
 
     async def count(self) -> int:
+        await self._ready_or_prepare()
         async with self._errors():
             return (await self.client.count(index=self.alias))["count"]
 
     async def search(self, request: SearchRequest) -> SearchResult:
         body = {
-            "query": {"bool": {"must": [to_query(request.query)],
-                               "filter": to_filters(request.filters)}},
+            "query": {
+                "bool": {"must": [to_query(request.query)], "filter": to_filters(request.filters)}
+            },
             "sort": [{"_score": "desc"}, {"passage_id": "asc"}],
             "size": request.limit,
             "track_total_hits": True,
@@ -189,6 +212,7 @@ class ElasticsearchEngine:
             body["from"] = request.offset
         if request.facets:
             body["aggs"] = _facet_aggs()
+        await self._ready_or_prepare()
         async with self._errors():
             answer = await self.client.search(index=self.alias, body=body)
         return _result(answer, request)
@@ -203,29 +227,36 @@ def _index_action(index: str, d: PassageDoc) -> dict:
         "_index": index,
         "_id": d.passage_id,
         "_source": {
-            "text": d.text, "passage_id": d.passage_id, "document_id": d.document_id,
-            "version_id": d.version_id, "source_type": d.source_type,
-            "document_type": d.document_type, "organisation": d.organisation,
+            "text": d.text,
+            "passage_id": d.passage_id,
+            "document_id": d.document_id,
+            "version_id": d.version_id,
+            "source_type": d.source_type,
+            "document_type": d.document_type,
+            "organisation": d.organisation,
             "date": d.date.isoformat() if d.date else None,
-            "year": str(d.date.year) if d.date else None, "title": d.title,
-            "heading_path": list(d.heading_path), "speaker": d.speaker,
-            "page_start": d.page_start, "page_end": d.page_end, "start": d.start,
-            "end": d.end, "ordinal": d.ordinal,
+            "year": str(d.date.year) if d.date else None,
+            "title": d.title,
+            "heading_path": list(d.heading_path),
+            "speaker": d.speaker,
+            "page_start": d.page_start,
+            "page_end": d.page_end,
+            "start": d.start,
+            "end": d.end,
+            "ordinal": d.ordinal,
         },
     }
 
 
 def _facet_aggs() -> dict:
     order = [{"_count": "desc"}, {"_key": "asc"}]
-    return {f: {"terms": {"field": f, "size": FACET_SIZE, "order": order}}
-            for f in FACET_FIELDS}
+    return {f: {"terms": {"field": f, "size": FACET_SIZE, "order": order}} for f in FACET_FIELDS}
 
 
 def _result(answer: dict, request: SearchRequest) -> SearchResult:
     hits = answer["hits"]["hits"]
     found = tuple(
-        SearchHit(int(h["_id"]), float(h["sort"][0]),
-                  tuple(h.get("highlight", {}).get("text", ())))
+        SearchHit(int(h["_id"]), float(h["sort"][0]), tuple(h.get("highlight", {}).get("text", ())))
         for h in hits
     )
     facets = {

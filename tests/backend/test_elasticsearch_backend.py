@@ -7,7 +7,6 @@ from sqlmodel import func, select
 
 from backend.cli import main
 from backend.core.config import get_settings
-from backend.core.runtime import Runtime
 from backend.indexing import service as indexing
 from backend.indexing.models import IndexJob
 from backend.ingest_jobs import service as jobs
@@ -45,11 +44,17 @@ def test_cli_ingests_and_searches_through_elasticsearch(
 
 
 async def test_api_search_on_elasticsearch(tmp_path, es_url, prefix, database_url):
-    settings = make_settings(tmp_path / "data", database_url, search_engine="elasticsearch",
-                             elasticsearch_url=es_url, elasticsearch_index_prefix=prefix)
+    settings = make_settings(
+        tmp_path / "data",
+        database_url,
+        search_engine="elasticsearch",
+        elasticsearch_url=es_url,
+        elasticsearch_index_prefix=prefix,
+    )
     async with app_client(settings) as api:
-        r = await api.post("/api/ingest", files=[("files", (INSULIN_PDF.name,
-                                                            INSULIN_PDF.read_bytes()))])
+        r = await api.post(
+            "/api/ingest", files=[("files", (INSULIN_PDF.name, INSULIN_PDF.read_bytes()))]
+        )
         rt = api._transport.app.state.runtime
         await worker.run_job(rt, r.json()[0]["id"])
         r = await api.get("/api/search", params={"q": "needle*", "limit": 3})
@@ -79,8 +84,13 @@ async def test_outage_loses_nothing_and_catches_up(tmp_path, prefix, database_ur
     """Stops and restarts a real node (its own, so other tests keep theirs)."""
     port, es_dir = 9201, tmp_path / "es"
     url = node.start(port, es_dir)
-    settings = make_settings(tmp_path / "data", database_url, search_engine="elasticsearch",
-                             elasticsearch_url=url, elasticsearch_index_prefix=prefix)
+    settings = make_settings(
+        tmp_path / "data",
+        database_url,
+        search_engine="elasticsearch",
+        elasticsearch_url=url,
+        elasticsearch_index_prefix=prefix,
+    )
     try:
         async with app_client(settings) as api:
             rt = api._transport.app.state.runtime

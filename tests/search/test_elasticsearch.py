@@ -82,3 +82,16 @@ async def test_unreachable_node_is_engine_unavailable():
             await engine.replace_documents([1], [])
     finally:
         await engine.close()
+
+
+async def test_writes_never_auto_create_an_unmapped_index(es_url):
+    engine = ElasticsearchEngine(es_url, prefix=f"test-{uuid.uuid4().hex[:10]}")
+    try:
+        await engine.replace_documents([10], DOCS[:2])  # prepares the index first
+        (index,) = await engine._alias_targets()
+        mapping = await engine.client.indices.get_mapping(index=index)
+        assert mapping[index]["mappings"]["_meta"]["mapping_version"] == MAPPING_VERSION
+        assert await engine.count() == 2
+    finally:
+        await _drop(engine)
+        await engine.close()
