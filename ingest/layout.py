@@ -88,15 +88,15 @@ def split_sections(spans: list[Span], max_chars: int) -> list[PassageDraft]:
     current = PassageDraft(heading_path=[])
     for span in _bounded(spans, max_chars):
         block = span.block
-        if block.kind == "title":
-            if current.has_body():
-                drafts.append(current)
-                current = PassageDraft(heading_path=[])
-            headings = headings[: block.depth] + [block.text[:200]]
-            current.heading_path = list(headings)
-        elif current.spans and span.end - current.start > max_chars:
+        is_title = block.kind == "title"
+        if current.spans and (
+            (is_title and current.has_body()) or span.end - current.start > max_chars
+        ):
             drafts.append(current)
             current = PassageDraft(heading_path=list(headings))
+        if is_title:
+            headings = headings[: block.depth] + [block.text[:200]]
+            current.heading_path = list(headings)
         current.spans.append(span)
     if current.spans:
         drafts.append(current)

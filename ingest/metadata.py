@@ -41,7 +41,8 @@ _MONTH_YEAR = re.compile(rf"\b({_MONTH})\.?[\s,-]+(\d{{4}})\b", re.I)
 _ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 _UK = re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{4})\b")
 _ORG = re.compile(
-    r"\b((?:NHS\s+)?(?:[A-Z][a-z]+(?:\s+(?:and|&)\s+|\s+)){1,5}?"
+    r"\b(?!(?:The|This|That|These|Those|Each|Every|Any|All|Our|Its|Their|Your|An|Which)\s)"
+    r"((?:NHS\s+)?(?:[A-Z][a-z]+\s+(?:(?:and|&)\s+(?=[A-Z][a-z]))?){1,5}?"
     r"(?:Integrated Care (?:Board|System)|ICB|ICS|NHS Foundation Trust|NHS Trust|"
     r"Clinical Commissioning Group|CCG|Council))\b"
 )

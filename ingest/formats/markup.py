@@ -5,8 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import ClassVar
 
+from unstructured.cleaners.core import (
+    auto_paragraph_grouper,
+    blank_line_grouper,
+    new_line_grouper,
+)
+
 from ingest.formats.base import Extracted, FileProbe
 from ingest.formats.partition import run_partitioner
+from ingest.transcript import opens_turn
 
 
 def looks_textual(head: bytes) -> bool:
@@ -56,3 +63,19 @@ class TextAdapter(_MarkupAdapter):
     def score(self, probe: FileProbe) -> int:
         # Any other readable text (a transcript with no extension, .vtt...) is a last resort.
         return super().score(probe) or (10 if looks_textual(probe.head) else 0)
+
+    def extract(self, path: Path) -> Extracted:
+        return Extracted(
+            elements=run_partitioner(self.name, path, paragraph_grouper=_group_paragraphs)
+        )
+
+
+def _group_paragraphs(text: str) -> str:
+    """unstructured's grouping, except that a line opening a speaker turn (`P3: ...`) always
+    starts a new paragraph. When a file has blank lines, unstructured joins consecutive lines
+    into one paragraph, which would glue the one-line turns of a transcript together."""
+    by_line = new_line_grouper(text)
+    if auto_paragraph_grouper(text) == by_line:  # every line already stands alone
+        return by_line
+    lines = text.splitlines()
+    return blank_line_grouper("\n".join(f"\n{ln}" if opens_turn(ln) else ln for ln in lines))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 from pathlib import Path
+from typing import Any
 
 from unstructured.documents.elements import Element
 
@@ -20,12 +21,12 @@ _PARTITIONERS = {
 }
 
 
-def run_partitioner(kind: str, path: Path) -> list[Element]:
+def run_partitioner(kind: str, path: Path, **options: Any) -> list[Element]:
     configure_unstructured()
     module_name, func_name, label = _PARTITIONERS[kind]
     partition = getattr(importlib.import_module(module_name), func_name)
     try:
-        return list(partition(filename=str(path)))
+        return list(partition(filename=str(path), **options))
     except IngestError:
         raise
     except Exception as exc:  # a parser's internals vary; the user needs one clear message

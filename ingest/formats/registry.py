@@ -28,16 +28,30 @@ _KNOWN_UNSUPPORTED = {
 }
 
 
+_TEXT_EXTENSIONS = {
+    *HtmlAdapter.extensions,
+    *MarkdownAdapter.extensions,
+    *TextAdapter.extensions,
+}
+
+
 def pick(probe: FileProbe) -> FormatAdapter:
     if not probe.head:
         raise IngestError("The file is empty (0 bytes).")
+    # Before scoring: RTF is ASCII, so the plain-text fallback would take it as text.
+    for magic, what in _KNOWN_UNSUPPORTED.items():
+        if probe.head.startswith(magic):
+            raise UnsupportedFormat(f"This is {what}.")
     scored = [(adapter.score(probe), i, adapter) for i, adapter in enumerate(ADAPTERS)]
     best, _, adapter = max(scored, key=lambda s: (s[0], -s[1]))
     if best > 0:
         return adapter
-    for magic, what in _KNOWN_UNSUPPORTED.items():
-        if probe.head.startswith(magic):
-            raise UnsupportedFormat(f"This is {what}.")
+    utf16 = probe.head.startswith((b"\xff\xfe", b"\xfe\xff"))
+    if probe.extension in _TEXT_EXTENSIONS and (utf16 or b"\x00" not in probe.head):
+        raise UnsupportedFormat(
+            "This text file is not UTF-8 encoded; save it as UTF-8 (e.g. in Notepad: "
+            "Save as, Encoding: UTF-8) and upload it again."
+        )
     ext = f".{probe.extension} " if probe.extension else ""
     raise UnsupportedFormat(
         f"This {ext}file is not in a format that can be read. Supported: PDF, DOCX, PPTX, "
