@@ -196,22 +196,7 @@ class ElasticsearchEngine:
             return (await self.client.count(index=self.alias))["count"]
 
     async def search(self, request: SearchRequest) -> SearchResult:
-        body = {
-            "query": {
-                "bool": {"must": [to_query(request.query)], "filter": to_filters(request.filters)}
-            },
-            "sort": [{"_score": "desc"}, {"passage_id": "asc"}],
-            "size": request.limit,
-            "track_total_hits": True,
-            "_source": False,
-            "highlight": HIGHLIGHT,
-        }
-        if request.cursor:
-            body["search_after"] = list(decode_cursor(request.cursor))
-        else:
-            body["from"] = request.offset
-        if request.facets:
-            body["aggs"] = _facet_aggs()
+        body = search_body(request)
         await self._ready_or_prepare()
         async with self._errors():
             answer = await self.client.search(index=self.alias, body=body)
@@ -219,6 +204,27 @@ class ElasticsearchEngine:
 
     async def close(self) -> None:
         await self.client.close()
+
+
+def search_body(request: SearchRequest) -> dict:
+    """The request body the engine sends (public for benchmarks that send it directly)."""
+    body = {
+        "query": {
+            "bool": {"must": [to_query(request.query)], "filter": to_filters(request.filters)}
+        },
+        "sort": [{"_score": "desc"}, {"passage_id": "asc"}],
+        "size": request.limit,
+        "track_total_hits": True,
+        "_source": False,
+        "highlight": HIGHLIGHT,
+    }
+    if request.cursor:
+        body["search_after"] = list(decode_cursor(request.cursor))
+    else:
+        body["from"] = request.offset
+    if request.facets:
+        body["aggs"] = _facet_aggs()
+    return body
 
 
 def _index_action(index: str, d: PassageDoc) -> dict:
