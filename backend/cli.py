@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 from backend.core.config import get_settings
 from backend.core.runtime import Runtime
+from backend.errors import CommandError
 from ingest.errors import IngestError
 from search.errors import SearchError
 
@@ -34,6 +35,7 @@ def _parser() -> argparse.ArgumentParser:
 
     ingest = sub.add_parser("ingest", help="ingest files or folders")
     ingest.add_argument("paths", nargs="+")
+    ingest.add_argument("--project", type=int, help="project id (default: the only project)")
     ingest.add_argument("--source-type", choices=["document", "interview", "observation"])
     ingest.add_argument(
         "--document-type",
@@ -54,6 +56,7 @@ def _parser() -> argparse.ArgumentParser:
 
     search = sub.add_parser("search", help="search passages")
     search.add_argument("query")
+    search.add_argument("--project", type=int, help="project id (default: the only project)")
     search.add_argument("--json", action="store_true")
     search.add_argument("--limit", type=int, default=10)
     search.add_argument("--source-type", action="append")
@@ -61,7 +64,35 @@ def _parser() -> argparse.ArgumentParser:
     search.add_argument("--organisation", action="append")
 
     docs = sub.add_parser("documents", help="list documents")
+    docs.add_argument("--project", type=int, help="project id (default: the only project)")
     docs.add_argument("--json", action="store_true")
+
+    users = sub.add_parser("users", help="manage accounts").add_subparsers(
+        dest="action", required=True
+    )
+    create = users.add_parser("create", help="create an account")
+    create.add_argument("email")
+    create.add_argument("--name", help="display name (default: the part before @)")
+    create.add_argument(
+        "--role",
+        choices=["admin", "user"],
+        default="user",
+        help="admin: manages accounts; the first account should be one",
+    )
+    create.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help="read the password from standard input instead of prompting",
+    )
+    users.add_parser("list", help="list accounts")
+
+    projects = sub.add_parser("projects", help="manage projects").add_subparsers(
+        dest="action", required=True
+    )
+    new = projects.add_parser("create", help="create a project")
+    new.add_argument("name")
+    new.add_argument("--owner", required=True, help="email of its first admin")
+    projects.add_parser("list", help="list projects")
 
     sub.add_parser("reindex", help="rebuild the search index from the database")
     return p
@@ -74,7 +105,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _serve(args)
     try:
         return asyncio.run(_run(args))
-    except (SearchError, IngestError) as exc:
+    except (SearchError, IngestError, CommandError) as exc:
         print(f"error: {exc.message}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
@@ -92,6 +123,8 @@ async def _run(args: argparse.Namespace) -> int:
             "search": commands.search,
             "documents": commands.documents,
             "reindex": commands.reindex,
+            "users": commands.users,
+            "projects": commands.projects,
         }[args.command]
         return await handler(rt, args)
     finally:

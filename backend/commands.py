@@ -3,21 +3,29 @@
 from __future__ import annotations
 
 import argparse
+import getpass
 import html
 import json
 import signal
 import sys
 from pathlib import Path
 
+from pydantic import ValidationError
 from sqlmodel import select
 from tqdm import tqdm
 
+from backend.accounts import service as accounts
+from backend.accounts.models import User, UserCreate
 from backend.core.runtime import Runtime
 from backend.core.storage import TooLarge
 from backend.documents.models import Document
+from backend.errors import CommandError
 from backend.indexing import service as indexing
 from backend.ingest_jobs import service as jobs
 from backend.ingest_jobs.models import IngestOptions, JobState
+from backend.projects import service as project_service
+from backend.projects.models import Project, ProjectCreate
+from backend.projects.resolve import adopt_orphans, resolve_project
 from backend.searching.service import SearchInput, run_search
 from ingest import worker
 from ingest.errors import IngestError
@@ -57,7 +65,9 @@ async def ingest(rt: Runtime, args: argparse.Namespace) -> int:
         document_type=args.document_type,
         organisation=args.organisation,
     )
-    queued, refused = await _enqueue_all(rt, _expand(args.paths), options)
+    async with rt.sessions() as session:
+        project = await resolve_project(session, getattr(args, "project", None))
+    queued, refused = await _enqueue_all(rt, project.id, _expand(args.paths), options)
     for line in refused:
         print(line)
     if args.enqueue:
@@ -82,7 +92,7 @@ async def ingest(rt: Runtime, args: argparse.Namespace) -> int:
 
 
 async def _enqueue_all(
-    rt: Runtime, files: list[Path], options: IngestOptions
+    rt: Runtime, project_id: int, files: list[Path], options: IngestOptions
 ) -> tuple[list[int], list[str]]:
     jobs.validate_options(options)
     queued: list[int] = []
@@ -94,14 +104,17 @@ async def _enqueue_all(
             refused.append(f"FAILED     {path.name}: {getattr(exc, 'message', exc)}")
             continue
         async with rt.sessions() as session:
-            job = await jobs.enqueue(session, stored, path.name, options)
+            job = await jobs.enqueue(session, project_id, stored, path.name, options)
             await session.commit()
             queued.append(job.id)
     return queued, refused
 
 
 async def search(rt: Runtime, args: argparse.Namespace) -> int:
+    async with rt.sessions() as session:
+        project = await resolve_project(session, args.project)
     filters = Filters(
+        project_ids=(project.id,),
         source_types=tuple(args.source_type or ()),
         document_types=tuple(args.document_type or ()),
         organisations=tuple(args.organisation or ()),
@@ -139,7 +152,9 @@ def _terminal(fragment: str) -> str:
 
 async def documents(rt: Runtime, args: argparse.Namespace) -> int:
     async with rt.sessions() as session:
-        rows = (await session.exec(select(Document).order_by(Document.id))).all()
+        project = await resolve_project(session, args.project)
+        stmt = select(Document).where(Document.project_id == project.id).order_by(Document.id)
+        rows = (await session.exec(stmt)).all()
     if args.json:
         print(json.dumps([r.model_dump(mode="json") for r in rows], indent=2))
         return 0
@@ -156,4 +171,61 @@ async def reindex(rt: Runtime, _args: argparse.Namespace) -> int:
     await rt.search.ensure_ready()
     total = await indexing.rebuild(rt.sessions, rt.search)
     print(f"reindexed {total} passages into the {rt.search.name} engine")
+    return 0
+
+
+async def users(rt: Runtime, args: argparse.Namespace) -> int:
+    async with rt.sessions() as session:
+        if args.action == "list":
+            for u in (await session.exec(select(User).order_by(User.id))).all():
+                print(f"{u.id:>4}  {u.role:<6} {'active' if u.is_active else 'off':<7} {u.email}")
+            return 0
+        data = _new_account(args)
+        try:
+            user = await accounts.create_user(session, data)
+        except accounts.AccountError as exc:
+            raise CommandError(exc.message) from exc
+        adopted = await adopt_orphans(session, user.id) if user.role == "admin" else []
+        await session.commit()
+    print(f"created {user.role} account {user.email} (id {user.id})")
+    for project in adopted:
+        print(f"  and made it admin of project {project.id} ({project.name})")
+    return 0
+
+
+def _new_account(args: argparse.Namespace) -> UserCreate:
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = getpass.getpass("password (10+ characters): ")
+        if getpass.getpass("again: ") != password:
+            raise CommandError("the two passwords differ")
+    try:
+        return UserCreate(
+            email=args.email,
+            name=args.name or args.email.split("@")[0],
+            password=password,
+            role=args.role,
+        )
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        raise CommandError(problems) from exc
+
+
+async def projects(rt: Runtime, args: argparse.Namespace) -> int:
+    async with rt.sessions() as session:
+        if args.action == "list":
+            for p in (await session.exec(select(Project).order_by(Project.id))).all():
+                print(f"{p.id:>4}  {p.name}")
+            return 0
+        owner = await accounts.user_by_email(session, args.owner)
+        if owner is None:
+            raise CommandError(
+                f"no account for {args.owner}; create it with `evidence users create`"
+            )
+        project = await project_service.create_project(
+            session, ProjectCreate(name=args.name), owner
+        )
+        await session.commit()
+    print(f"created project {project.id} ({project.name}) with admin {owner.email}")
     return 0

@@ -12,6 +12,7 @@ from fastapi import FastAPI
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
+from backend.accounts.routes import router as accounts_router
 from backend.api import errors
 from backend.api.health import router as health_router
 from backend.core.config import Settings, get_settings
@@ -19,6 +20,7 @@ from backend.core.runtime import Runtime
 from backend.documents.routes import router as documents_router
 from backend.indexing import service as indexing
 from backend.ingest_jobs.routes import router as ingest_router
+from backend.projects.routes import router as projects_router
 from backend.searching.routes import router as search_router
 
 log = logging.getLogger(__name__)
@@ -58,7 +60,15 @@ def create_app(settings: Settings | None = None, *, embedded_worker: bool = Fals
         openapi_url="/api/openapi.json",
     )
     errors.install(app)
-    for router in (health_router, documents_router, ingest_router, search_router):
+    routers = (
+        health_router,
+        accounts_router,
+        projects_router,
+        documents_router,
+        ingest_router,
+        search_router,
+    )
+    for router in routers:
         app.include_router(router)
     _mount_web(app)
     return app

@@ -1,7 +1,22 @@
 """Imports every table so SQLModel.metadata (and Alembic) sees them all."""
 
+from backend.accounts.models import ApiToken, LoginAttempt, User, UserSession
 from backend.documents.models import Document, DocumentVersion, Passage
 from backend.indexing.models import IndexJob
 from backend.ingest_jobs.models import IngestJob
+from backend.projects.models import AuditEvent, Membership, Project
 
-__all__ = ["Document", "DocumentVersion", "IndexJob", "IngestJob", "Passage"]
+__all__ = [
+    "ApiToken",
+    "AuditEvent",
+    "Document",
+    "DocumentVersion",
+    "IndexJob",
+    "IngestJob",
+    "LoginAttempt",
+    "Membership",
+    "Passage",
+    "Project",
+    "User",
+    "UserSession",
+]

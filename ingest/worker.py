@@ -45,7 +45,7 @@ async def _process(rt: Runtime, job_id: int) -> None:
         job = await jobs.get_job(session, job_id)
         if job.attempts > rt.settings.job_max_attempts:
             raise IngestError(f"Gave up after {job.attempts - 1} attempts that did not finish.")
-        existing = await documents.find_version_by_sha(session, job.sha256)
+        existing = await documents.find_version_by_sha(session, job.project_id, job.sha256)
         if existing is not None:  # identical bytes: nothing changes
             jobs.finish(
                 job, JobOutcome.unchanged, existing.document_id, existing.id, existing.page_count
@@ -70,6 +70,7 @@ async def _store(rt: Runtime, job_id: int, parsed: ParsedDocument) -> None:
         document, version, created = await documents.store_version(
             session,
             parsed,
+            project_id=job.project_id,
             original_filename=job.original_filename,
             sha256=job.sha256,
             size_bytes=job.size_bytes,

@@ -32,10 +32,12 @@ class PassageDoc:
     end: int = 0
     speaker: str | None = None
     ordinal: int = 0
+    project_id: int = 0
 
 
 @dataclass(frozen=True)
 class Filters:
+    project_ids: tuple[int, ...] = ()  # the API always sets its project
     source_types: tuple[str, ...] = ()
     document_types: tuple[str, ...] = ()
     organisations: tuple[str, ...] = ()

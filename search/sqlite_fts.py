@@ -32,13 +32,14 @@ from search.errors import QuerySyntaxError, SearchError, UnsupportedQuery
 from search.highlight import highlight
 from search.query import And, Node, Not, Or, Phrase, Term
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 FACET_SIZE = 50
 
 _SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS search_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS search_passage (
-    passage_id INTEGER PRIMARY KEY, document_id INTEGER NOT NULL, version_id INTEGER NOT NULL,
+    passage_id INTEGER PRIMARY KEY, project_id INTEGER NOT NULL, document_id INTEGER NOT NULL,
+    version_id INTEGER NOT NULL,
     source_type TEXT, document_type TEXT, organisation TEXT, date TEXT, year TEXT,
     text TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS search_passage_document ON search_passage (document_id);
@@ -173,6 +174,7 @@ def _filter_sql(filters: Filters) -> tuple[str, list]:
     clauses: list[str] = []
     params: list = []
     for column, values in (
+        ("project_id", filters.project_ids),
         ("source_type", filters.source_types),
         ("document_type", filters.document_types),
         ("organisation", filters.organisations),
@@ -250,10 +252,11 @@ def _delete_document(conn: sqlite3.Connection, document_id: int) -> None:
 def _insert(conn: sqlite3.Connection, docs: Iterable[PassageDoc]) -> None:
     docs = list(docs)
     conn.executemany(
-        "INSERT INTO search_passage VALUES (?,?,?,?,?,?,?,?,?)",
+        "INSERT INTO search_passage VALUES (?,?,?,?,?,?,?,?,?,?)",
         (
             (
                 d.passage_id,
+                d.project_id,
                 d.document_id,
                 d.version_id,
                 d.source_type,

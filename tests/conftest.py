@@ -100,9 +100,75 @@ async def runtime(settings):
     await rt.close()
 
 
+PASSWORD = "correct horse battery staple"
+
+
+async def make_user(rt: Runtime, email: str, *, admin: bool = False) -> int:
+    """An account; a global admin also adopts projects nobody is a member of."""
+    from backend.accounts.models import UserCreate
+    from backend.accounts.service import create_user
+    from backend.projects.resolve import adopt_orphans
+
+    async with rt.sessions() as session:
+        user = await create_user(
+            session,
+            UserCreate(
+                email=email,
+                name=email.split("@")[0],
+                password=PASSWORD,
+                role="admin" if admin else "user",
+            ),
+        )
+        if admin:
+            await adopt_orphans(session, user.id)
+        await session.commit()
+        return user.id
+
+
+async def login(client: AsyncClient, email: str, password: str = PASSWORD) -> None:
+    r = await client.post("/api/auth/login", json={"email": email, "password": password})
+    assert r.status_code == 200, r.text
+    client.headers["X-CSRF-Token"] = r.json()["csrf_token"]
+
+
+async def add_member(rt: Runtime, project_id: int, user_id: int, role: str) -> None:
+    from backend.projects.models import Membership
+
+    async with rt.sessions() as session:
+        session.add(Membership(project_id=project_id, user_id=user_id, role=role))
+        await session.commit()
+
+
+def runtime_of(client: AsyncClient) -> Runtime:
+    return client._transport.app.state.runtime
+
+
+class signed_in:
+    """A client signed in as a global admin who is admin of one project (the
+    corpus's "Default project" when there is one, else a new one). `.pid` is its id."""
+
+    def __init__(self, settings: Settings, email: str = "owner@example.org") -> None:
+        self.inner = app_client(settings)
+        self.email = email
+
+    async def __aenter__(self) -> AsyncClient:
+        client = await self.inner.__aenter__()
+        await make_user(runtime_of(client), self.email, admin=True)
+        await login(client, self.email)
+        projects = (await client.get("/api/projects")).json()
+        if not projects:
+            projects = [(await client.post("/api/projects", json={"name": "Study"})).json()]
+        client.pid = projects[0]["id"]
+        client.base = f"/api/projects/{client.pid}"
+        return client
+
+    async def __aexit__(self, *exc) -> None:
+        await self.inner.__aexit__(*exc)
+
+
 @pytest.fixture
 async def client(settings):
-    async with app_client(settings) as c:
+    async with signed_in(settings) as c:
         yield c
 
 
@@ -181,3 +247,18 @@ def es_url() -> str:
     if not node.is_up(url):
         url = node.start(port=int(url.rsplit(":", 1)[1]))
     return url
+
+
+async def new_project(rt: Runtime, name: str = "Study") -> int:
+    from backend.projects.models import Project
+
+    async with rt.sessions() as session:
+        project = Project(name=name)
+        session.add(project)
+        await session.commit()
+        return project.id
+
+
+@pytest.fixture
+async def project_id(runtime) -> int:
+    return await new_project(runtime)

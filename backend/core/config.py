@@ -24,6 +24,8 @@ class Settings(BaseSettings):
     passage_max_chars: int = 1500
     job_lease_seconds: int = 600
     job_max_attempts: int = 3
+    # Send cookies only over HTTPS; turn on behind a TLS proxy (team deployment).
+    secure_cookies: bool = False
 
     @property
     def data_dir(self) -> Path:

@@ -9,10 +9,10 @@ from __future__ import annotations
 import datetime as dt
 from enum import StrEnum
 
-from sqlalchemy import JSON, Column, DateTime, Text
+from sqlalchemy import JSON, Column, Text
 from sqlmodel import Field, SQLModel
 
-from backend.core.time import utcnow
+from backend.core.time import UTCDateTime, utcnow
 
 
 class SourceType(StrEnum):
@@ -37,7 +37,7 @@ class DocumentStatus(StrEnum):
 
 
 def _ts() -> Column:
-    return Column(DateTime(timezone=True), nullable=False, default=utcnow)
+    return Column(UTCDateTime(), nullable=False, default=utcnow)
 
 
 class DocumentBase(SQLModel):
@@ -50,6 +50,7 @@ class DocumentBase(SQLModel):
 
 class Document(DocumentBase, table=True):
     id: int | None = Field(default=None, primary_key=True)
+    project_id: int = Field(foreign_key="project.id", index=True)
     original_filename: str = Field(max_length=500, index=True)
     # Copied from the current version so lists can filter and sort cheaply.
     current_version_id: int | None = None
@@ -72,6 +73,7 @@ class DocumentUpdate(SQLModel):
 
 class DocumentPublic(DocumentBase):
     id: int
+    project_id: int
     original_filename: str
     current_version_id: int | None
     sha256: str

@@ -9,8 +9,10 @@ from fastapi import APIRouter, BackgroundTasks, HTTPException, Response
 from fastapi.responses import FileResponse
 from sqlmodel import col, or_, select
 
+from backend.api.auth import Member, ProjectCoder, ProjectMember
 from backend.api.deps import RuntimeDep, SessionDep, SettingsDep
 from backend.api.listing import ListParamsDep, paginate
+from backend.audit import audit
 from backend.documents import service
 from backend.documents.models import (
     Document,
@@ -25,7 +27,7 @@ from backend.documents.models import (
 )
 from backend.indexing.service import drain_quietly
 
-router = APIRouter(prefix="/api/documents", tags=["documents"])
+router = APIRouter(prefix="/api/projects/{project_id}/documents", tags=["documents"])
 
 SORTABLE = {
     "id",
@@ -83,21 +85,24 @@ def _document_filters(stmt, filters: dict[str, Any]):
 
 
 @router.get("", response_model=list[DocumentPublic])
-async def list_documents(session: SessionDep, response: Response, params: ListParamsDep):
-    stmt = _document_filters(select(Document), params.filters)
+async def list_documents(
+    member: ProjectMember, session: SessionDep, response: Response, params: ListParamsDep
+):
+    stmt = select(Document).where(Document.project_id == member.project.id)
+    stmt = _document_filters(stmt, params.filters)
     return await paginate(session, stmt, Document, params, SORTABLE, response, "documents")
 
 
-async def _document_or_404(session, document_id: int) -> Document:
-    document = await service.get_document(session, document_id)
+async def _document_or_404(session, member: Member, document_id: int) -> Document:
+    document = await service.get_document(session, member.project.id, document_id)
     if document is None:
         raise HTTPException(404, f"document {document_id} not found")
     return document
 
 
 @router.get("/{document_id}", response_model=DocumentPublic)
-async def read_document(document_id: int, session: SessionDep):
-    return await _document_or_404(session, document_id)
+async def read_document(document_id: int, member: ProjectMember, session: SessionDep):
+    return await _document_or_404(session, member, document_id)
 
 
 @router.patch("/{document_id}", response_model=DocumentPublic)
@@ -105,12 +110,22 @@ async def read_document(document_id: int, session: SessionDep):
 async def update_document(
     document_id: int,
     changes: DocumentUpdate,
+    member: ProjectCoder,
     session: SessionDep,
     rt: RuntimeDep,
     background: BackgroundTasks,
 ):
-    document = await _document_or_404(session, document_id)
+    document = await _document_or_404(session, member, document_id)
     document = await service.update_document(session, document, changes)
+    audit(
+        session,
+        user_id=member.user.id,
+        project_id=member.project.id,
+        action="update",
+        entity="document",
+        entity_id=document.id,
+        fields=sorted(changes.model_dump(exclude_unset=True)),
+    )
     await session.commit()
     await session.refresh(document)
     background.add_task(drain_quietly, rt.sessions, rt.search)
@@ -120,11 +135,12 @@ async def update_document(
 @router.get("/{document_id}/passages", response_model=list[PassagePublic])
 async def list_passages(
     document_id: int,
+    member: ProjectMember,
     session: SessionDep,
     response: Response,
     params: ListParamsDep,
 ):
-    document = await _document_or_404(session, document_id)
+    document = await _document_or_404(session, member, document_id)
     version_id = params.filters.pop("version_id", document.current_version_id)
     stmt = select(Passage).where(
         Passage.document_id == document_id, Passage.version_id == version_id
@@ -136,14 +152,16 @@ async def list_passages(
 
 
 @router.get("/{document_id}/versions", response_model=list[DocumentVersionPublic])
-async def list_versions(document_id: int, session: SessionDep):
-    await _document_or_404(session, document_id)
+async def list_versions(document_id: int, member: ProjectMember, session: SessionDep):
+    await _document_or_404(session, member, document_id)
     return await service.list_versions(session, document_id)
 
 
 @router.get("/{document_id}/original")
-async def download_original(document_id: int, session: SessionDep, settings: SettingsDep):
-    document = await _document_or_404(session, document_id)
+async def download_original(
+    document_id: int, member: ProjectMember, session: SessionDep, settings: SettingsDep
+):
+    document = await _document_or_404(session, member, document_id)
     version = await service.current_version(session, document)
     if version is None:
         raise HTTPException(404, "this document has no stored file")

@@ -18,15 +18,24 @@ from backend.indexing.service import mark_for_index
 from ingest.pipeline import ParsedDocument
 
 
-async def find_version_by_sha(session: AsyncSession, sha256: str) -> DocumentVersion | None:
-    stmt = select(DocumentVersion).where(DocumentVersion.sha256 == sha256).limit(1)
+async def find_version_by_sha(
+    session: AsyncSession, project_id: int, sha256: str
+) -> DocumentVersion | None:
+    stmt = (
+        select(DocumentVersion)
+        .join(Document, Document.id == DocumentVersion.document_id)
+        .where(Document.project_id == project_id, DocumentVersion.sha256 == sha256)
+        .limit(1)
+    )
     return (await session.exec(stmt)).first()
 
 
-async def find_by_filename(session: AsyncSession, filename: str) -> Document | None:
+async def find_by_filename(
+    session: AsyncSession, project_id: int, filename: str
+) -> Document | None:
     stmt = (
         select(Document)
-        .where(Document.original_filename == filename)
+        .where(Document.project_id == project_id, Document.original_filename == filename)
         .order_by(Document.id.desc())
         .limit(1)
     )
@@ -37,6 +46,7 @@ async def store_version(
     session: AsyncSession,
     parsed: ParsedDocument,
     *,
+    project_id: int,
     original_filename: str,
     sha256: str,
     size_bytes: int,
@@ -45,10 +55,10 @@ async def store_version(
     """Add a parsed file as a new document, or as a new version of the document
     with the same file name. Returns (document, version, created). The caller
     owns the transaction: nothing is half-stored if anything fails."""
-    document = await find_by_filename(session, original_filename)
+    document = await find_by_filename(session, project_id, original_filename)
     created = document is None
     if document is None:
-        document = _new_document(parsed, original_filename, sha256)
+        document = _new_document(parsed, project_id, original_filename, sha256)
         session.add(document)
         await session.flush()
     number = await _next_version_number(session, document.id)
@@ -73,8 +83,9 @@ async def store_version(
     return document, version, created
 
 
-def _new_document(parsed: ParsedDocument, filename: str, sha256: str) -> Document:
+def _new_document(parsed: ParsedDocument, project_id: int, filename: str, sha256: str) -> Document:
     return Document(
+        project_id=project_id,
         title=parsed.title,
         source_type=parsed.source_type,
         document_type=parsed.document_type,
@@ -125,8 +136,9 @@ async def _insert_passages(
     await session.exec(insert(Passage), params=rows)
 
 
-async def get_document(session: AsyncSession, document_id: int) -> Document | None:
-    return await session.get(Document, document_id)
+async def get_document(session: AsyncSession, project_id: int, document_id: int) -> Document | None:
+    document = await session.get(Document, document_id)
+    return document if document is not None and document.project_id == project_id else None
 
 
 async def update_document(

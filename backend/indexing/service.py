@@ -90,6 +90,7 @@ def to_doc(passage: Passage, document: Document) -> PassageDoc:
     return PassageDoc(
         passage_id=passage.id,
         document_id=document.id,
+        project_id=document.project_id,
         version_id=passage.version_id,
         text=passage.text,
         source_type=str(document.source_type),

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, Column, DateTime
+from sqlalchemy import JSON, Column
 from sqlmodel import Field, SQLModel
 
-from backend.core.time import utcnow
+from backend.core.time import UTCDateTime, utcnow
 
 
 class JobState(StrEnum):
@@ -46,21 +46,23 @@ class IngestJobBase(SQLModel):
 
 class IngestJob(IngestJobBase, table=True):
     id: int | None = Field(default=None, primary_key=True)
+    project_id: int = Field(foreign_key="project.id", index=True)
     stored_path: str = Field(max_length=500)  # relative to the data folder
     options: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     lease_until: datetime | None = Field(
-        default=None, sa_column=Column(DateTime(timezone=True), nullable=True)
+        default=None, sa_column=Column(UTCDateTime(), nullable=True)
     )
     created_at: datetime = Field(
-        default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)
+        default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False)
     )
     finished_at: datetime | None = Field(
-        default=None, sa_column=Column(DateTime(timezone=True), nullable=True)
+        default=None, sa_column=Column(UTCDateTime(), nullable=True)
     )
 
 
 class IngestJobPublic(IngestJobBase):
     id: int
+    project_id: int
     options: dict
     created_at: datetime
     finished_at: datetime | None

@@ -8,6 +8,7 @@ import anyio
 from fastapi import APIRouter, File, Form, HTTPException, Response, UploadFile
 from sqlmodel import col, select
 
+from backend.api.auth import ProjectCoder, ProjectMember
 from backend.api.deps import SessionDep, SettingsDep
 from backend.api.listing import ListParamsDep, paginate
 from backend.core.storage import TooLarge
@@ -15,12 +16,13 @@ from backend.ingest_jobs import service
 from backend.ingest_jobs.models import IngestJob, IngestJobPublic, IngestOptions, JobState
 from ingest.errors import IngestError, UnsupportedFormat
 
-router = APIRouter(prefix="/api/ingest", tags=["ingest"])
+router = APIRouter(prefix="/api/projects/{project_id}/ingest", tags=["ingest"])
 MAX_FILES_PER_UPLOAD = 200
 
 
 @router.post("", response_model=list[IngestJobPublic], status_code=202)
 async def upload(
+    member: ProjectCoder,
     session: SessionDep,
     settings: SettingsDep,
     files: Annotated[list[UploadFile], File(description="one or more files")],
@@ -41,7 +43,7 @@ async def upload(
         raise HTTPException(400, exc.message) from exc
     stored = [await _store(upload, settings) for upload in files]
     created = [
-        await service.enqueue(session, s, upload.filename or "upload", options)
+        await service.enqueue(session, member.project.id, s, upload.filename or "upload", options)
         for s, upload in zip(stored, files, strict=True)
     ]
     await session.commit()
@@ -61,8 +63,10 @@ async def _store(upload: UploadFile, settings):
 
 
 @router.get("/jobs", response_model=list[IngestJobPublic])
-async def list_jobs(session: SessionDep, response: Response, params: ListParamsDep):
-    stmt = select(IngestJob)
+async def list_jobs(
+    member: ProjectMember, session: SessionDep, response: Response, params: ListParamsDep
+):
+    stmt = select(IngestJob).where(IngestJob.project_id == member.project.id)
     for key, raw in params.filters.items():
         values = raw if isinstance(raw, list) else [raw]
         if key == "state":
@@ -78,8 +82,8 @@ async def list_jobs(session: SessionDep, response: Response, params: ListParamsD
 
 
 @router.get("/jobs/{job_id}", response_model=IngestJobPublic)
-async def read_job(job_id: int, session: SessionDep):
-    job = await service.get_job(session, job_id)
+async def read_job(job_id: int, member: ProjectMember, session: SessionDep):
+    job = await service.get_job(session, job_id, member.project.id)
     if job is None:
         raise HTTPException(404, f"ingest job {job_id} not found")
     return job

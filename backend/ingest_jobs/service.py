@@ -57,9 +57,14 @@ def _check_readable(path: Path, filename: str) -> None:
 
 
 async def enqueue(
-    session: AsyncSession, stored: StoredFile, filename: str, options: IngestOptions
+    session: AsyncSession,
+    project_id: int,
+    stored: StoredFile,
+    filename: str,
+    options: IngestOptions,
 ) -> IngestJob:
     job = IngestJob(
+        project_id=project_id,
         original_filename=Path(filename).name[:500],
         sha256=stored.sha256,
         size_bytes=stored.size_bytes,
@@ -125,5 +130,10 @@ def fail(job: IngestJob, message: str, *, retry: bool, max_attempts: int) -> Non
         job.finished_at = utcnow()
 
 
-async def get_job(session: AsyncSession, job_id: int) -> IngestJob | None:
-    return await session.get(IngestJob, job_id)
+async def get_job(
+    session: AsyncSession, job_id: int, project_id: int | None = None
+) -> IngestJob | None:
+    job = await session.get(IngestJob, job_id)
+    if job is not None and project_id is not None and job.project_id != project_id:
+        return None
+    return job

@@ -7,18 +7,20 @@ from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query
 
+from backend.api.auth import ProjectMember
 from backend.api.deps import SearchDep, SessionDep
 from backend.documents.models import DocumentType, SourceType
 from backend.searching.models import SearchResponse
 from backend.searching.service import SearchInput, run_search
 from search.base import Filters
 
-router = APIRouter(prefix="/api", tags=["search"])
+router = APIRouter(prefix="/api/projects/{project_id}", tags=["search"])
 MAX_DEPTH = 10_000  # deeper pages go through `cursor`, like Elasticsearch's search_after
 
 
 @router.get("/search", response_model=SearchResponse)
 async def search(
+    member: ProjectMember,
     session: SessionDep,
     engine: SearchDep,
     q: Annotated[str, Query(description="query; see the README for the syntax")],
@@ -42,6 +44,7 @@ async def search(
     if date_from and date_to and date_from > date_to:
         raise HTTPException(400, "date_from is after date_to")
     filters = Filters(
+        project_ids=(member.project.id,),
         source_types=tuple(s.value for s in source_type or ()),
         document_types=tuple(d.value for d in document_type or ()),
         organisations=tuple(organisation or ()),

@@ -43,6 +43,7 @@ def _term(node: Term) -> dict:
 def to_filters(filters: Filters) -> list[dict]:
     clauses: list[dict] = []
     for field, values in (
+        ("project_id", filters.project_ids),
         ("source_type", filters.source_types),
         ("document_type", filters.document_types),
         ("organisation", filters.organisations),

@@ -235,6 +235,7 @@ def _index_action(index: str, d: PassageDoc) -> dict:
         "_source": {
             "text": d.text,
             "passage_id": d.passage_id,
+            "project_id": d.project_id,
             "document_id": d.document_id,
             "version_id": d.version_id,
             "source_type": d.source_type,

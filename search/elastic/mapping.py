@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from search.analysis import STOPWORDS
 
-MAPPING_VERSION = 1
+MAPPING_VERSION = 2
 
 SETTINGS = {
     "number_of_shards": 1,
@@ -49,6 +49,7 @@ MAPPINGS = {
             "fields": {"exact": {"type": "text", "analyzer": "exact"}},
         },
         "passage_id": {"type": "long"},
+        "project_id": {"type": "long"},
         "document_id": {"type": "long"},
         "version_id": {"type": "long"},
         "source_type": {"type": "keyword"},

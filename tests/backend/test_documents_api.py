@@ -1,15 +1,15 @@
-"""/api/documents: react-admin list protocol, detail, edit, passages, original."""
+"""/api/projects/{id}/documents: react-admin list protocol, detail, edit, passages, original."""
 
 import json
 
 import pytest
 
-from tests.conftest import CONSTITUTION_DOCX, app_client
+from tests.conftest import CONSTITUTION_DOCX, signed_in
 
 
 @pytest.fixture
 async def api(corpus_settings):
-    async with app_client(corpus_settings) as c:
+    async with signed_in(corpus_settings) as c:
         yield c
 
 
@@ -18,7 +18,7 @@ def _q(**params):
 
 
 async def test_list_uses_content_range(api):
-    r = await api.get("/api/documents", params=_q(sort=["title", "ASC"], range=[0, 1]))
+    r = await api.get(f"{api.base}/documents", params=_q(sort=["title", "ASC"], range=[0, 1]))
     assert r.status_code == 200
     assert r.headers["content-range"] == "documents 0-1/4"
     titles = [d["title"] for d in r.json()]
@@ -26,11 +26,11 @@ async def test_list_uses_content_range(api):
 
 
 async def test_list_filters(api):
-    r = await api.get("/api/documents", params=_q(filter={"q": "constitution"}))
+    r = await api.get(f"{api.base}/documents", params=_q(filter={"q": "constitution"}))
     assert [d["original_filename"] for d in r.json()] == [CONSTITUTION_DOCX.name]
-    r = await api.get("/api/documents", params=_q(filter={"document_type": "policy"}))
+    r = await api.get(f"{api.base}/documents", params=_q(filter={"document_type": "policy"}))
     assert len(r.json()) == 2
-    r = await api.get("/api/documents", params=_q(filter={"date_gte": "2025-01-01"}))
+    r = await api.get(f"{api.base}/documents", params=_q(filter={"date_gte": "2025-01-01"}))
     assert all(d["date"] >= "2025-01-01" for d in r.json()) and r.json()
 
 
@@ -49,38 +49,45 @@ async def test_list_filters(api):
     ],
 )
 async def test_bad_list_parameters_are_400(api, params):
-    r = await api.get("/api/documents", params=params)
+    r = await api.get(f"{api.base}/documents", params=params)
     assert r.status_code == 400
     assert r.json()["detail"]
 
 
 async def test_detail_passages_and_versions(api):
-    doc = (await api.get("/api/documents", params=_q(filter={"q": "constitution"}))).json()[0]
-    r = await api.get(f"/api/documents/{doc['id']}")
+    doc = (await api.get(f"{api.base}/documents", params=_q(filter={"q": "constitution"}))).json()[
+        0
+    ]
+    r = await api.get(f"{api.base}/documents/{doc['id']}")
     assert r.json()["page_count"] == doc["page_count"] > 10
     r = await api.get(
-        f"/api/documents/{doc['id']}/passages", params=_q(sort=["ordinal", "ASC"], range=[0, 9])
+        f"{api.base}/documents/{doc['id']}/passages",
+        params=_q(sort=["ordinal", "ASC"], range=[0, 9]),
     )
     passages = r.json()
     assert len(passages) == 10
     assert [p["ordinal"] for p in passages] == list(range(10))
     assert int(r.headers["content-range"].split("/")[1]) > 50
-    versions = (await api.get(f"/api/documents/{doc['id']}/versions")).json()
+    versions = (await api.get(f"{api.base}/documents/{doc['id']}/versions")).json()
     assert [v["number"] for v in versions] == [1]
 
 
 async def test_original_download_is_the_uploaded_bytes(api):
-    doc = (await api.get("/api/documents", params=_q(filter={"q": "constitution"}))).json()[0]
-    r = await api.get(f"/api/documents/{doc['id']}/original")
+    doc = (await api.get(f"{api.base}/documents", params=_q(filter={"q": "constitution"}))).json()[
+        0
+    ]
+    r = await api.get(f"{api.base}/documents/{doc['id']}/original")
     assert r.status_code == 200
     assert r.content == CONSTITUTION_DOCX.read_bytes()
     assert CONSTITUTION_DOCX.name in r.headers["content-disposition"]
 
 
 async def test_edit_metadata_reaches_search_filters(api):
-    doc = (await api.get("/api/documents", params=_q(filter={"q": "constitution"}))).json()[0]
+    doc = (await api.get(f"{api.base}/documents", params=_q(filter={"q": "constitution"}))).json()[
+        0
+    ]
     r = await api.patch(
-        f"/api/documents/{doc['id']}",
+        f"{api.base}/documents/{doc['id']}",
         json={"organisation": "C&P ICB", "document_type": "board_paper"},
     )
     assert r.status_code == 200 and r.json()["organisation"] == "C&P ICB"
@@ -89,7 +96,7 @@ async def test_edit_metadata_reaches_search_filters(api):
 
     rt = api._transport.app.state.runtime
     await drain(rt.sessions, rt.search)
-    r = await api.get("/api/search", params={"q": "board", "organisation": "C&P ICB"})
+    r = await api.get(f"{api.base}/search", params={"q": "board", "organisation": "C&P ICB"})
     assert r.json()["total"] > 0
     assert {h["document"]["id"] for h in r.json()["hits"]} == {doc["id"]}
 
@@ -99,25 +106,29 @@ async def test_edit_metadata_reaches_search_filters(api):
     [{"title": ""}, {"source_type": "podcast"}, {"date": "31/02/2024"}, {"title": "x" * 501}],
 )
 async def test_bad_edits_are_422_and_change_nothing(api, body):
-    doc = (await api.get("/api/documents", params=_q(filter={"q": "constitution"}))).json()[0]
-    r = await api.patch(f"/api/documents/{doc['id']}", json=body)
+    doc = (await api.get(f"{api.base}/documents", params=_q(filter={"q": "constitution"}))).json()[
+        0
+    ]
+    r = await api.patch(f"{api.base}/documents/{doc['id']}", json=body)
     assert r.status_code == 422
-    assert (await api.get(f"/api/documents/{doc['id']}")).json() == doc
+    assert (await api.get(f"{api.base}/documents/{doc['id']}")).json() == doc
 
 
 async def test_malformed_json_is_422(api):
     r = await api.patch(
-        "/api/documents/1", content=b"{not json", headers={"content-type": "application/json"}
+        f"{api.base}/documents/1",
+        content=b"{not json",
+        headers={"content-type": "application/json"},
     )
     assert r.status_code == 422
 
 
 async def test_unknown_document_is_404(api):
     for path in (
-        "/api/documents/9999",
-        "/api/documents/9999/passages",
-        "/api/documents/9999/original",
-        "/api/documents/9999/versions",
+        f"{api.base}/documents/9999",
+        f"{api.base}/documents/9999/passages",
+        f"{api.base}/documents/9999/original",
+        f"{api.base}/documents/9999/versions",
     ):
         r = await api.get(path)
         assert r.status_code == 404, path

@@ -12,7 +12,7 @@ from backend.indexing.models import IndexJob
 from backend.ingest_jobs import service as jobs
 from backend.ingest_jobs.models import IngestOptions, JobState
 from ingest import worker
-from tests.conftest import INSULIN_PDF, POLICY_PDF, app_client, make_settings
+from tests.conftest import INSULIN_PDF, POLICY_PDF, make_settings, signed_in
 from tests.elasticsearch import node
 
 
@@ -51,19 +51,19 @@ async def test_api_search_on_elasticsearch(tmp_path, es_url, prefix, database_ur
         elasticsearch_url=es_url,
         elasticsearch_index_prefix=prefix,
     )
-    async with app_client(settings) as api:
+    async with signed_in(settings) as api:
         r = await api.post(
-            "/api/ingest", files=[("files", (INSULIN_PDF.name, INSULIN_PDF.read_bytes()))]
+            f"{api.base}/ingest", files=[("files", (INSULIN_PDF.name, INSULIN_PDF.read_bytes()))]
         )
         rt = api._transport.app.state.runtime
         await worker.run_job(rt, r.json()[0]["id"])
-        r = await api.get("/api/search", params={"q": "needle*", "limit": 3})
+        r = await api.get(f"{api.base}/search", params={"q": "needle*", "limit": 3})
         body = r.json()
         assert r.status_code == 200 and body["engine"] == "elasticsearch"
         assert body["total"] > 3 and len(body["hits"]) == 3
         assert "<mark>" in " ".join(body["hits"][0]["highlights"])
         assert body["facets"]["document_type"][0]["count"] == body["total"]
-        r = await api.get("/api/search", params={"q": '"needle'})
+        r = await api.get(f"{api.base}/search", params={"q": '"needle'})
         assert r.status_code == 400 and r.json()["position"] == 0
 
 
@@ -72,10 +72,10 @@ async def _pending(rt) -> int:
         return (await session.exec(select(func.count()).select_from(IndexJob))).one()
 
 
-async def _ingest(rt, path):
+async def _ingest(rt, path, project_id):
     stored = jobs.store_file(path, rt.settings)
     async with rt.sessions() as session:
-        job = await jobs.enqueue(session, stored, path.name, IngestOptions())
+        job = await jobs.enqueue(session, project_id, stored, path.name, IngestOptions())
         await session.commit()
     return await worker.run_job(rt, job.id)
 
@@ -92,26 +92,26 @@ async def test_outage_loses_nothing_and_catches_up(tmp_path, prefix, database_ur
         elasticsearch_index_prefix=prefix,
     )
     try:
-        async with app_client(settings) as api:
+        async with signed_in(settings) as api:
             rt = api._transport.app.state.runtime
-            assert (await _ingest(rt, INSULIN_PDF)).state == JobState.done
+            assert (await _ingest(rt, INSULIN_PDF, api.pid)).state == JobState.done
 
             node.stop(port, es_dir)
-            job = await _ingest(rt, POLICY_PDF)  # the write succeeds without the engine
+            job = await _ingest(rt, POLICY_PDF, api.pid)  # the write succeeds without the engine
             assert job.state == JobState.done
             assert await _pending(rt) == 1
-            r = await api.get("/api/search", params={"q": "needles"})
+            r = await api.get(f"{api.base}/search", params={"q": "needles"})
             assert r.status_code == 503 and "cannot be reached" in r.json()["detail"]
             assert (await api.get("/api/health")).status_code == 503
-            docs = (await api.get("/api/documents")).json()
+            docs = (await api.get(f"{api.base}/documents")).json()
             assert len(docs) == 2  # reading from the database still works
 
             node.start(port, es_dir)
             await indexing.drain(rt.sessions, rt.search)
             assert await _pending(rt) == 0
-            r = await api.get("/api/search", params={"q": '"individual funding"'})
+            r = await api.get(f"{api.base}/search", params={"q": '"individual funding"'})
             assert r.status_code == 200 and r.json()["total"] > 0
-            r = await api.get("/api/search", params={"q": "needles"})
+            r = await api.get(f"{api.base}/search", params={"q": "needles"})
             assert r.json()["total"] > 0  # indexed before the outage, still there
     finally:
         node.stop(port, es_dir)

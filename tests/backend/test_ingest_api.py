@@ -1,4 +1,4 @@
-"""/api/ingest: uploads are queued; the worker turns them into documents."""
+"""/api/projects/{id}/ingest: uploads are queued; the worker turns them into documents."""
 
 import io
 import zipfile
@@ -7,12 +7,12 @@ import pytest
 
 from backend.core.config import Settings
 from ingest.worker import run_job
-from tests.conftest import INSULIN_PDF, POLICY_PDF, app_client
+from tests.conftest import INSULIN_PDF, POLICY_PDF, signed_in
 
 
 @pytest.fixture
 async def api(settings):
-    async with app_client(settings) as c:
+    async with signed_in(settings) as c:
         yield c
 
 
@@ -27,7 +27,7 @@ async def _run_all(api, jobs):
 
 async def test_upload_queues_then_worker_ingests(api):
     r = await api.post(
-        "/api/ingest",
+        f"{api.base}/ingest",
         files=_files(
             (POLICY_PDF.name, POLICY_PDF.read_bytes()), (INSULIN_PDF.name, INSULIN_PDF.read_bytes())
         ),
@@ -38,44 +38,46 @@ async def test_upload_queues_then_worker_ingests(api):
     assert [j["state"] for j in jobs] == ["queued", "queued"]
     done = await _run_all(api, jobs)
     assert [j.state for j in done] == ["done", "done"]
-    listed = (await api.get("/api/ingest/jobs", params={"filter": '{"state":"done"}'})).json()
+    listed = (
+        await api.get(f"{api.base}/ingest/jobs", params={"filter": '{"state":"done"}'})
+    ).json()
     assert {j["id"] for j in listed} == {j["id"] for j in jobs}
-    doc = (await api.get(f"/api/documents/{done[0].document_id}")).json()
+    doc = (await api.get(f"{api.base}/documents/{done[0].document_id}")).json()
     assert doc["organisation"] == "NHS England" and doc["document_type"] == "policy"
-    r = await api.get("/api/search", params={"q": '"individual funding"'})
+    r = await api.get(f"{api.base}/search", params={"q": '"individual funding"'})
     assert r.json()["total"] > 0
 
 
 async def test_job_status_shows_parse_errors(api):
     half = POLICY_PDF.read_bytes()[:40_000]
-    r = await api.post("/api/ingest", files=_files(("broken.pdf", half)))
+    r = await api.post(f"{api.base}/ingest", files=_files(("broken.pdf", half)))
     (job,) = await _run_all(api, r.json())
     assert job.state == "failed"
-    body = (await api.get(f"/api/ingest/jobs/{job.id}")).json()
+    body = (await api.get(f"{api.base}/ingest/jobs/{job.id}")).json()
     assert body["state"] == "failed" and "PDF" in body["error"]
-    assert (await api.get("/api/documents")).json() == []
+    assert (await api.get(f"{api.base}/documents")).json() == []
 
 
 async def test_empty_file_is_400(api):
-    r = await api.post("/api/ingest", files=_files(("empty.pdf", b"")))
+    r = await api.post(f"{api.base}/ingest", files=_files(("empty.pdf", b"")))
     assert r.status_code == 400 and "empty" in r.json()["detail"]
 
 
 async def test_unreadable_format_is_415(api):
     r = await api.post(
-        "/api/ingest", files=_files(("photo.pdf", b"\x89PNG\r\n\x1a\n" + b"\0" * 50))
+        f"{api.base}/ingest", files=_files(("photo.pdf", b"\x89PNG\r\n\x1a\n" + b"\0" * 50))
     )
     assert r.status_code == 415 and "image" in r.json()["detail"]
-    r = await api.post("/api/ingest", files=_files(("blob.bin", bytes(range(256)) * 4)))
+    r = await api.post(f"{api.base}/ingest", files=_files(("blob.bin", bytes(range(256)) * 4)))
     assert r.status_code == 415 and "format" in r.json()["detail"]
 
 
 async def test_oversized_upload_is_413_and_nothing_is_kept(tmp_path):
     settings = Settings(evidence_data_dir=tmp_path / "d", max_upload_mb=1)
-    async with app_client(settings) as api:
-        r = await api.post("/api/ingest", files=_files(("big.txt", b"a " * (2**20))))
+    async with signed_in(settings) as api:
+        r = await api.post(f"{api.base}/ingest", files=_files(("big.txt", b"a " * (2**20))))
         assert r.status_code == 413 and "limit" in r.json()["detail"]
-        assert (await api.get("/api/ingest/jobs")).json() == []
+        assert (await api.get(f"{api.base}/ingest/jobs")).json() == []
     assert not list((tmp_path / "d" / "originals").rglob("*.txt"))
 
 
@@ -84,7 +86,7 @@ async def test_zip_bomb_docx_fails_its_job_cleanly(api):
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
         zf.writestr("[Content_Types].xml", "<Types/>")
         zf.writestr("word/document.xml", b"\0" * (50 * 2**20))
-    r = await api.post("/api/ingest", files=_files(("bomb.docx", buf.getvalue())))
+    r = await api.post(f"{api.base}/ingest", files=_files(("bomb.docx", buf.getvalue())))
     assert r.status_code == 202
     (job,) = await _run_all(api, r.json())
     assert job.state == "failed" and "zip bomb" in job.error
@@ -94,17 +96,19 @@ async def test_zip_bomb_docx_fails_its_job_cleanly(api):
     ("field", "value"), [("source_type", "podcast"), ("document_type", "memo")]
 )
 async def test_bad_options_are_400(api, field, value):
-    r = await api.post("/api/ingest", files=_files(("a.txt", b"hello there")), data={field: value})
+    r = await api.post(
+        f"{api.base}/ingest", files=_files(("a.txt", b"hello there")), data={field: value}
+    )
     assert r.status_code == 400 and value in r.json()["detail"]
 
 
 async def test_missing_files_is_422(api):
-    r = await api.post("/api/ingest", data={"organisation": "x"})
+    r = await api.post(f"{api.base}/ingest", data={"organisation": "x"})
     assert r.status_code == 422
 
 
 async def test_unknown_job_is_404(api):
-    assert (await api.get("/api/ingest/jobs/999")).status_code == 404
+    assert (await api.get(f"{api.base}/ingest/jobs/999")).status_code == 404
 
 
 async def test_health_reports_engine(api):

@@ -1,18 +1,18 @@
-"""/api/search over the ingested shared corpus."""
+"""/api/projects/{id}/search over the ingested shared corpus."""
 
 import pytest
 
-from tests.conftest import app_client
+from tests.conftest import signed_in
 
 
 @pytest.fixture
 async def api(corpus_settings):
-    async with app_client(corpus_settings) as c:
+    async with signed_in(corpus_settings) as c:
         yield c
 
 
 async def test_phrase_search_returns_ranked_hits_with_page_and_highlight(api):
-    r = await api.get("/api/search", params={"q": '"individual funding"', "limit": 5})
+    r = await api.get(f"{api.base}/search", params={"q": '"individual funding"', "limit": 5})
     assert r.status_code == 200
     body = r.json()
     assert body["total"] >= 10
@@ -27,28 +27,30 @@ async def test_phrase_search_returns_ranked_hits_with_page_and_highlight(api):
 
 
 async def test_facets_and_filters(api):
-    r = await api.get("/api/search", params={"q": "board"})
+    r = await api.get(f"{api.base}/search", params={"q": "board"})
     facets = r.json()["facets"]
     doc_facet = {f["label"]: f["count"] for f in facets["document_id"]}
     assert any("CONSTITUTION" in (label or "") for label in doc_facet)
     total = r.json()["total"]
     assert sum(f["count"] for f in facets["source_type"]) == total
-    r2 = await api.get("/api/search", params={"q": "board", "document_type": "policy"})
+    r2 = await api.get(f"{api.base}/search", params={"q": "board", "document_type": "policy"})
     assert 0 < r2.json()["total"] < total
     assert all(h["document"]["document_type"] == "policy" for h in r2.json()["hits"])
 
 
 async def test_date_filter(api):
-    r = await api.get("/api/search", params={"q": "panel", "date_from": "2025-01-01"})
+    r = await api.get(f"{api.base}/search", params={"q": "panel", "date_from": "2025-01-01"})
     assert all(h["document"]["date"] >= "2025-01-01" for h in r.json()["hits"])
-    r = await api.get("/api/search", params={"q": "panel", "date_to": "2023-12-31"})
+    r = await api.get(f"{api.base}/search", params={"q": "panel", "date_to": "2023-12-31"})
     assert r.json()["total"] > 0
     assert all(h["document"]["date"] <= "2023-12-31" for h in r.json()["hits"])
 
 
 async def test_pagination_is_stable(api):
-    first = (await api.get("/api/search", params={"q": "request", "limit": 5})).json()
-    second = (await api.get("/api/search", params={"q": "request", "limit": 5, "offset": 5})).json()
+    first = (await api.get(f"{api.base}/search", params={"q": "request", "limit": 5})).json()
+    second = (
+        await api.get(f"{api.base}/search", params={"q": "request", "limit": 5, "offset": 5})
+    ).json()
     assert first["total"] == second["total"] > 10
     ids = [h["passage"]["id"] for h in first["hits"] + second["hits"]]
     assert len(set(ids)) == 10
@@ -67,14 +69,14 @@ async def test_pagination_is_stable(api):
     ],
 )
 async def test_invalid_queries_are_400_with_position(api, query, fragment, position):
-    r = await api.get("/api/search", params={"q": query})
+    r = await api.get(f"{api.base}/search", params={"q": query})
     assert r.status_code == 400
     assert fragment in r.json()["detail"]
     assert r.json()["position"] == position
 
 
 async def test_fuzzy_on_sqlite_is_400_with_advice(api):
-    r = await api.get("/api/search", params={"q": "goverance~1"})
+    r = await api.get(f"{api.base}/search", params={"q": "goverance~1"})
     assert r.status_code == 400
     assert "Elasticsearch" in r.json()["detail"]
 
@@ -94,6 +96,6 @@ async def test_fuzzy_on_sqlite_is_400_with_advice(api):
     ],
 )
 async def test_bad_parameters_are_4xx(api, params):
-    r = await api.get("/api/search", params=params)
+    r = await api.get(f"{api.base}/search", params=params)
     assert 400 <= r.status_code < 500
     assert r.json()["detail"]

@@ -9,16 +9,19 @@ from backend.documents.models import Document, DocumentVersion, Passage
 from backend.indexing.models import IndexJob
 from backend.ingest_jobs import service as jobs
 from backend.ingest_jobs.models import IngestOptions, JobOutcome, JobState
+from backend.projects.resolve import resolve_project
 from ingest import worker
 from search.base import SearchRequest
 from search.query import prepare
 from tests.conftest import INSULIN_PDF, POLICY_PDF
 
 
-async def _enqueue(rt, path, name=None) -> int:
+async def _enqueue(rt, path, name=None, project=None) -> int:
     stored = jobs.store_file(path, rt.settings)
     async with rt.sessions() as session:
-        job = await jobs.enqueue(session, stored, name or path.name, IngestOptions())
+        if project is None:
+            project = await resolve_project(session, None)
+        job = await jobs.enqueue(session, project.id, stored, name or path.name, IngestOptions())
         await session.commit()
         return job.id
 

@@ -1,0 +1,135 @@
+"""Use cases for projects and their members."""
+
+from __future__ import annotations
+
+from sqlalchemy import func
+from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from backend.accounts.models import User
+from backend.accounts.service import user_by_email
+from backend.audit import audit
+from backend.projects.models import (
+    MemberPublic,
+    Membership,
+    Project,
+    ProjectCreate,
+    ProjectPublic,
+    Role,
+)
+
+
+class MembershipError(Exception):
+    def __init__(self, message: str, status: int = 400) -> None:
+        super().__init__(message)
+        self.message = message
+        self.status = status
+
+
+async def create_project(session: AsyncSession, data: ProjectCreate, owner: User) -> Project:
+    project = Project(name=data.name, description=data.description)
+    session.add(project)
+    await session.flush()
+    session.add(Membership(project_id=project.id, user_id=owner.id, role=Role.admin))
+    audit(
+        session,
+        user_id=owner.id,
+        project_id=project.id,
+        action="create",
+        entity="project",
+        entity_id=project.id,
+    )
+    return project
+
+
+async def projects_of(session: AsyncSession, user: User) -> list[ProjectPublic]:
+    stmt = (
+        select(Project, Membership.role)
+        .join(Membership, Membership.project_id == Project.id)
+        .where(Membership.user_id == user.id)
+        .order_by(Project.id)
+    )
+    return [ProjectPublic(**p.model_dump(), role=role) for p, role in (await session.exec(stmt))]
+
+
+async def members(session: AsyncSession, project_id: int) -> list[MemberPublic]:
+    stmt = (
+        select(Membership, User)
+        .join(User, User.id == Membership.user_id)
+        .where(Membership.project_id == project_id)
+        .order_by(Membership.id)
+    )
+    return [_public(m, u) for m, u in (await session.exec(stmt))]
+
+
+def _public(m: Membership, u: User) -> MemberPublic:
+    return MemberPublic(id=m.id, user_id=u.id, email=u.email, name=u.name, role=m.role)
+
+
+async def add_member(
+    session: AsyncSession, project_id: int, email: str, role: Role, by: User
+) -> MemberPublic:
+    user = await user_by_email(session, email)
+    if user is None:
+        raise MembershipError(f"no account for {email}; an account admin creates it first", 404)
+    stmt = select(Membership).where(
+        Membership.project_id == project_id, Membership.user_id == user.id
+    )
+    if (await session.exec(stmt)).first():
+        raise MembershipError(f"{email} is already a member", 409)
+    membership = Membership(project_id=project_id, user_id=user.id, role=role)
+    session.add(membership)
+    await session.flush()
+    audit(
+        session,
+        user_id=by.id,
+        project_id=project_id,
+        action="add_member",
+        entity="membership",
+        entity_id=membership.id,
+        member=user.id,
+        role=str(role),
+    )
+    return _public(membership, user)
+
+
+async def change_member(
+    session: AsyncSession, project_id: int, membership_id: int, role: Role | None, by: User
+) -> MemberPublic | None:
+    """Change a role, or remove the member when role is None. Never leaves a project
+    without an admin."""
+    membership = await session.get(Membership, membership_id)
+    if membership is None or membership.project_id != project_id:
+        raise MembershipError(f"member {membership_id} not found", 404)
+    if membership.role == Role.admin and role != Role.admin:
+        await _keep_an_admin(session, project_id)
+    user = await session.get(User, membership.user_id)
+    action = "remove_member" if role is None else "change_role"
+    audit(
+        session,
+        user_id=by.id,
+        project_id=project_id,
+        action=action,
+        entity="membership",
+        entity_id=membership.id,
+        member=user.id,
+        role=str(role) if role else None,
+    )
+    if role is None:
+        await session.delete(membership)
+        return None
+    membership.role = role
+    session.add(membership)
+    return _public(membership, user)
+
+
+async def _keep_an_admin(session: AsyncSession, project_id: int) -> None:
+    stmt = (
+        select(func.count())
+        .select_from(Membership)
+        .where(Membership.project_id == project_id, Membership.role == Role.admin)
+    )
+    if (await session.exec(stmt)).one() <= 1:
+        raise MembershipError(
+            "a project needs at least one admin; make someone else admin first", 409
+        )
