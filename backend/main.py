@@ -13,11 +13,14 @@ from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
 from backend.accounts.routes import router as accounts_router
+from backend.annotations.routes import router as annotations_router
 from backend.api import errors
 from backend.api.health import router as health_router
+from backend.codes.routes import router as codes_router
 from backend.core.config import Settings, get_settings
 from backend.core.runtime import Runtime
 from backend.documents.routes import router as documents_router
+from backend.events.routes import router as events_router
 from backend.indexing import service as indexing
 from backend.ingest_jobs.routes import router as ingest_router
 from backend.projects.routes import router as projects_router
@@ -67,6 +70,9 @@ def create_app(settings: Settings | None = None, *, embedded_worker: bool = Fals
         documents_router,
         ingest_router,
         search_router,
+        codes_router,
+        annotations_router,
+        events_router,
     )
     for router in routers:
         app.include_router(router)

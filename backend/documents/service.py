@@ -14,6 +14,7 @@ from backend.documents.models import (
     DocumentVersion,
     Passage,
 )
+from backend.events.service import publish
 from backend.indexing.service import mark_for_index
 from ingest.pipeline import ParsedDocument
 
@@ -80,6 +81,19 @@ async def store_version(
     await _insert_passages(session, document.id, version.id, parsed)
     _point_at(document, version)
     await mark_for_index(session, document.id)
+    if not created:
+        from backend.annotations.service import reanchor_document
+
+        await reanchor_document(session, document.id, version)
+    publish(
+        session,
+        project_id,
+        "document.version" if not created else "document.created",
+        document.id,
+        None,
+        title=document.title,
+        version=version.number,
+    )
     return document, version, created
 
 

@@ -1,0 +1,276 @@
+"""Codebook use cases: create, rename and move, merge, delete and restore, import."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+
+from sqlalchemy import func
+from sqlmodel import col, delete, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from backend.annotations.models import Annotation, AnnotationCode
+from backend.audit import audit
+from backend.codes.exchange import CodeRecord
+from backend.codes.models import Code, CodeCreate, CodeKind, CodePublic, CodeUpdate
+from backend.core.time import utcnow
+from backend.events.service import publish
+
+
+class CodebookError(Exception):
+    def __init__(self, message: str, status: int = 400) -> None:
+        super().__init__(message)
+        self.message = message
+        self.status = status
+
+
+async def get_code(
+    session: AsyncSession, project_id: int, code_id: int, *, live: bool = True
+) -> Code:
+    code = await session.get(Code, code_id)
+    if code is None or code.project_id != project_id or (live and code.deleted_at):
+        raise CodebookError(f"code {code_id} not found", 404)
+    return code
+
+
+async def usage(session: AsyncSession, code_ids: Sequence[int]) -> dict[int, int]:
+    if not code_ids:
+        return {}
+    stmt = (
+        select(AnnotationCode.code_id, func.count())
+        .join(Annotation, Annotation.id == AnnotationCode.annotation_id)
+        .where(col(AnnotationCode.code_id).in_(code_ids), col(Annotation.deleted_at).is_(None))
+        .group_by(AnnotationCode.code_id)
+    )
+    return dict((await session.exec(stmt)).all())
+
+
+async def public(session: AsyncSession, codes: Sequence[Code]) -> list[CodePublic]:
+    counts = await usage(session, [c.id for c in codes])
+    return [CodePublic(**c.model_dump(), usage=counts.get(c.id, 0)) for c in codes]
+
+
+async def descendants(session: AsyncSession, project_id: int, code_id: int) -> list[int]:
+    """The code and every code below it (live ones), for "code and its sub-codes"."""
+    rows = (
+        await session.exec(
+            select(Code.id, Code.parent_id).where(
+                Code.project_id == project_id, col(Code.deleted_at).is_(None)
+            )
+        )
+    ).all()
+    children: dict[int | None, list[int]] = {}
+    for cid, parent in rows:
+        children.setdefault(parent, []).append(cid)
+    found, stack = [], [code_id]
+    while stack:
+        current = stack.pop()
+        found.append(current)
+        stack.extend(children.get(current, []))
+    return found
+
+
+async def _check_name(
+    session: AsyncSession,
+    project_id: int,
+    parent_id: int | None,
+    name: str,
+    exclude: int | None = None,
+) -> None:
+    stmt = select(Code.id).where(
+        Code.project_id == project_id,
+        Code.parent_id == parent_id,
+        func.lower(Code.name) == name.lower(),
+        col(Code.deleted_at).is_(None),
+    )
+    if exclude is not None:
+        stmt = stmt.where(Code.id != exclude)
+    if (await session.exec(stmt)).first():
+        raise CodebookError(f"a code named '{name}' already exists there", 409)
+
+
+async def _check_parent(
+    session: AsyncSession, project_id: int, parent_id: int | None, moving: int | None = None
+) -> None:
+    if parent_id is None:
+        return
+    await get_code(session, project_id, parent_id)
+    if moving is not None and parent_id in await descendants(session, project_id, moving):
+        raise CodebookError("a code cannot move below itself or its own sub-codes", 409)
+
+
+async def create(session: AsyncSession, project_id: int, data: CodeCreate, user_id: int) -> Code:
+    await _check_parent(session, project_id, data.parent_id)
+    await _check_name(session, project_id, data.parent_id, data.name)
+    code = Code(
+        **data.model_dump(), project_id=project_id, guid=str(uuid.uuid4()), created_by=user_id
+    )
+    session.add(code)
+    await session.flush()
+    _changed(session, code, "code.created", user_id)
+    return code
+
+
+async def update(session: AsyncSession, code: Code, data: CodeUpdate, user_id: int) -> Code:
+    changes = data.model_dump(exclude_unset=True)
+    if "parent_id" in changes:
+        await _check_parent(session, code.project_id, changes["parent_id"], moving=code.id)
+    name = changes.get("name") or code.name
+    parent = changes.get("parent_id", code.parent_id)
+    await _check_name(session, code.project_id, parent, name, exclude=code.id)
+    for key, value in changes.items():
+        if value is None and key in ("name", "kind"):
+            continue
+        setattr(code, key, value)
+    session.add(code)
+    _changed(session, code, "code.updated", user_id, fields=sorted(changes))
+    return code
+
+
+async def merge(session: AsyncSession, source: Code, target: Code, user_id: int) -> int:
+    """Every annotation coded with `source` gets `target` instead; `source`'s sub-codes
+    move under `target`; `source` is deleted (restorable). Returns annotations moved."""
+    if source.id == target.id:
+        raise CodebookError("a code cannot be merged into itself", 409)
+    if target.id in await descendants(session, source.project_id, source.id):
+        raise CodebookError("a code cannot be merged into one of its own sub-codes", 409)
+    links = (
+        await session.exec(
+            select(AnnotationCode.annotation_id).where(AnnotationCode.code_id == source.id)
+        )
+    ).all()
+    already = set(
+        (
+            await session.exec(
+                select(AnnotationCode.annotation_id).where(
+                    AnnotationCode.code_id == target.id,
+                    col(AnnotationCode.annotation_id).in_(links),
+                )
+            )
+        ).all()
+    )
+    await session.exec(delete(AnnotationCode).where(AnnotationCode.code_id == source.id))
+    session.add_all(
+        AnnotationCode(annotation_id=a, code_id=target.id) for a in links if a not in already
+    )
+    for child in (await session.exec(select(Code).where(Code.parent_id == source.id))).all():
+        child.parent_id = target.id
+        session.add(child)
+    source.deleted_at, source.merged_into = utcnow(), target.id
+    session.add(source)
+    _changed(session, source, "code.merged", user_id, into=target.id, annotations=len(links))
+    return len(links)
+
+
+async def remove(session: AsyncSession, code: Code, user_id: int, *, force: bool) -> None:
+    """Soft delete. Refused while live annotations use it, unless forced (they keep
+    the link, hidden, and get it back on restore). Sub-codes move up a level."""
+    used = (await usage(session, [code.id])).get(code.id, 0)
+    if used and not force:
+        raise CodebookError(
+            f"{used} annotation(s) use this code; merge it into another code, or delete "
+            "with force=true (restorable)",
+            409,
+        )
+    for child in (await session.exec(select(Code).where(Code.parent_id == code.id))).all():
+        child.parent_id = code.parent_id
+        session.add(child)
+    code.deleted_at = utcnow()
+    session.add(code)
+    _changed(session, code, "code.deleted", user_id, annotations=used)
+
+
+async def restore(session: AsyncSession, code: Code, user_id: int) -> Code:
+    if code.deleted_at is None:
+        return code
+    if code.parent_id is not None:
+        parent = await session.get(Code, code.parent_id)
+        if parent is None or parent.deleted_at is not None:
+            code.parent_id = None
+    await _check_name(session, code.project_id, code.parent_id, code.name, exclude=code.id)
+    code.deleted_at, code.merged_into = None, None
+    session.add(code)
+    _changed(session, code, "code.restored", user_id)
+    return code
+
+
+def _changed(session: AsyncSession, code: Code, kind: str, user_id: int, **detail) -> None:
+    publish(session, code.project_id, kind, code.id, user_id, name=code.name, **detail)
+    audit(
+        session,
+        user_id=user_id,
+        project_id=code.project_id,
+        action=kind.split(".")[1],
+        entity="code",
+        entity_id=code.id,
+        **detail,
+    )
+
+
+async def live_codes(session: AsyncSession, project_id: int) -> list[Code]:
+    stmt = (
+        select(Code)
+        .where(Code.project_id == project_id, col(Code.deleted_at).is_(None))
+        .order_by(Code.id)
+    )
+    return list((await session.exec(stmt)).all())
+
+
+def to_records(codes: Sequence[Code]) -> list[CodeRecord]:
+    """Tree order (parents first), as the exchange formats need."""
+    by_parent: dict[int | None, list[Code]] = {}
+    for code in codes:
+        by_parent.setdefault(code.parent_id, []).append(code)
+    guid = {c.id: c.guid for c in codes}
+    ordered: list[CodeRecord] = []
+    stack = list(reversed(by_parent.get(None, [])))
+    while stack:
+        code = stack.pop()
+        ordered.append(
+            CodeRecord(
+                guid=code.guid,
+                name=code.name,
+                kind=str(code.kind),
+                parent_guid=guid.get(code.parent_id),
+                colour=code.colour,
+                definition=code.definition,
+                memo=code.memo,
+            )
+        )
+        stack.extend(reversed(by_parent.get(code.id, [])))
+    return ordered
+
+
+async def import_records(
+    session: AsyncSession, project_id: int, records: Sequence[CodeRecord], user_id: int
+) -> tuple[int, int]:
+    """Add the records' codes; a code whose name already stands at the same place is
+    kept as it is. Returns (created, skipped)."""
+    ids: dict[str, int | None] = {}
+    created = skipped = 0
+    for record in records:
+        parent_id = ids.get(record.parent_guid) if record.parent_guid else None
+        existing = (
+            await session.exec(
+                select(Code).where(
+                    Code.project_id == project_id,
+                    Code.parent_id == parent_id,
+                    func.lower(Code.name) == record.name.lower(),
+                    col(Code.deleted_at).is_(None),
+                )
+            )
+        ).first()
+        if existing:
+            ids[record.guid], skipped = existing.id, skipped + 1
+            continue
+        data = CodeCreate(
+            name=record.name,
+            kind=CodeKind(record.kind),
+            parent_id=parent_id,
+            colour=record.colour,
+            definition=record.definition,
+            memo=record.memo,
+        )
+        code = await create(session, project_id, data, user_id)
+        ids[record.guid], created = code.id, created + 1
+    return created, skipped
