@@ -15,6 +15,7 @@ from fastapi.staticfiles import StaticFiles
 from backend.accounts.routes import router as accounts_router
 from backend.annotations.routes import router as annotations_router
 from backend.api import errors
+from backend.api.guards import RejectNul
 from backend.api.health import router as health_router
 from backend.codes.routes import router as codes_router
 from backend.core.config import Settings, get_settings
@@ -63,6 +64,7 @@ def create_app(settings: Settings | None = None, *, embedded_worker: bool = Fals
         openapi_url="/api/openapi.json",
     )
     errors.install(app)
+    app.add_middleware(RejectNul)
     routers = (
         health_router,
         accounts_router,

@@ -5,7 +5,7 @@ from backend.annotations.models import Annotation, AnnotationCode, AnnotationRev
 from backend.codes.models import Code
 from backend.documents.models import Document, DocumentVersion, Passage
 from backend.events.models import Event
-from backend.indexing.models import IndexJob
+from backend.indexing.models import IndexJob, ReindexRun
 from backend.ingest_jobs.models import IngestJob
 from backend.projects.models import AuditEvent, Membership, Project
 
@@ -20,6 +20,7 @@ __all__ = [
     "Document",
     "DocumentVersion",
     "IndexJob",
+    "ReindexRun",
     "IngestJob",
     "LoginAttempt",
     "Membership",

@@ -22,6 +22,8 @@ _PAGE_NUMBER = re.compile(
 _HYPHEN_BREAK = re.compile(r"(\w)-\s*\n\s*([a-z])")
 _SPACES = re.compile(r"[ \t\f\v\u00a0\u2000-\u200b\u3000]+")
 _DIGITS = re.compile(r"\d+")
+# C0 controls but tab and newlines: NUL cannot even be stored in PostgreSQL.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 @dataclass(frozen=True)
@@ -48,7 +50,7 @@ def clean(elements: list[Element]) -> list[Block]:
 
 def normalise(text: str) -> str:
     """NFKC (ligatures, odd spaces), no soft hyphens, one space between words."""
-    text = unicodedata.normalize("NFKC", text).replace("\u00ad", "")
+    text = _CONTROL.sub("", unicodedata.normalize("NFKC", text).replace("\u00ad", ""))
     text = _HYPHEN_BREAK.sub(r"\1\2", text)
     lines = (_SPACES.sub(" ", line).strip() for line in text.splitlines())
     return " ".join(line for line in lines if line)

@@ -10,7 +10,7 @@ import re
 from collections import Counter
 from pathlib import Path
 
-from ingest.clean import Block
+from ingest.clean import Block, normalise
 
 _MONTHS = {
     m: i
@@ -57,8 +57,8 @@ ORG_SCAN_CHARS = 8000
 
 
 def guess_title(blocks: list[Block], meta_title: str | None, filename: str) -> str:
-    if meta_title:
-        return meta_title[:500]
+    if meta_title and normalise(meta_title):
+        return normalise(meta_title)[:500]
     first_page = [b for b in blocks[:40] if b.kind == "title" and (b.page or 1) <= 2]
     if first_page:
         top = min(b.depth for b in first_page)

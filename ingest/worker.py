@@ -110,10 +110,14 @@ async def _record_failure(rt: Runtime, job_id: int, message: str, *, retry: bool
 async def run_forever(rt: Runtime, stop: Callable[[], bool] = lambda: False) -> None:
     """`evidence worker`: claim and run jobs until told to stop."""
     while not stop():
-        async with rt.sessions() as session:
-            ids = await jobs.next_claimable_ids(session)
-        for job_id in ids:
-            await run_job(rt, job_id)
+        try:
+            async with rt.sessions() as session:
+                ids = await jobs.next_claimable_ids(session)
+            for job_id in ids:
+                await run_job(rt, job_id)
+        except Exception:  # e.g. the database briefly locked: keep the worker alive
+            log.exception("worker loop error; retrying")
+            ids = []
         if not ids:
             await indexing.drain_quietly(rt.sessions, rt.search)
             await anyio.sleep(POLL_SECONDS)

@@ -7,6 +7,7 @@ the stemmed form drops English stop words and applies the Porter stemmer.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from functools import lru_cache
@@ -54,6 +55,10 @@ STOPWORDS = frozenset(
 
 WORD = re.compile(r"[^\W_]+")
 _stemmer = Stemmer.Stemmer("porter")
+# Identifies this analysis; indexes written by a different one are rebuilt.
+ANALYSIS_VERSION = hashlib.sha256(
+    "|".join([WORD.pattern, "porter", Stemmer.version(), *sorted(STOPWORDS)]).encode()
+).hexdigest()[:12]
 
 
 @lru_cache(maxsize=200_000)

@@ -33,6 +33,8 @@ class PassageDoc:
     speaker: str | None = None
     ordinal: int = 0
     project_id: int = 0
+    code_ids: tuple[int, ...] = ()  # codes of annotations overlapping the passage
+    coder_ids: tuple[int, ...] = ()  # their authors
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,9 @@ class Filters:
     document_ids: tuple[int, ...] = ()
     date_from: dt.date | None = None
     date_to: dt.date | None = None
+    code_ids: tuple[int, ...] = ()  # any of these (the API adds sub-codes)
+    coder_ids: tuple[int, ...] = ()  # annotated by any of these
+    annotated: bool | None = None  # True: has annotations; False: has none
 
 
 @dataclass(frozen=True)
@@ -82,16 +87,20 @@ class SearchEngine(Protocol):
     name: str
     supports_fuzzy: bool
 
-    async def ensure_ready(self) -> None:
-        """Create the index/tables if missing; raise EngineUnavailable if unreachable."""
+    async def ensure_ready(self) -> bool:
+        """Create the index if missing; True when it is new or outdated (rebuild it).
+        Raise EngineUnavailable if the engine cannot be reached."""
 
     async def replace_documents(
-        self, document_ids: Sequence[int], docs: Sequence[PassageDoc]
+        self, document_ids: Sequence[int], docs: Sequence[PassageDoc], seq: int = 0
     ) -> None:
-        """Drop every passage of these documents, then store `docs` (their new state)."""
+        """Drop every passage of these documents, then store `docs` (their new state).
+        `seq` orders writes: a document already written with a higher seq is left
+        alone, so a slow writer with an older snapshot cannot undo a newer one."""
 
-    async def rebuild(self, batches: AsyncIterator[Sequence[PassageDoc]]) -> int:
-        """Build a fresh index from `batches` and switch to it at the end."""
+    async def rebuild(self, batches: AsyncIterator[Sequence[PassageDoc]], seq: int = 0) -> int:
+        """Build a fresh index from `batches` (the state as of `seq`) and switch to it
+        at the end; searches use the old index until then."""
 
     async def search(self, request: SearchRequest) -> SearchResult: ...
 

@@ -21,6 +21,7 @@ MAX_QUERY_CHARS = 1000
 MAX_FUZZY = 2
 MAX_SLOP = 50
 MIN_PREFIX = 2
+MAX_DEPTH = 32  # nested brackets and NOTs; deeper is a mistake, and the parser recurses
 
 
 @dataclass(frozen=True)
@@ -102,12 +103,13 @@ def _tokenize(text: str) -> list[_Tok]:
 def _word_tokens(value: str, pos: int) -> list[_Tok]:
     if value in ("AND", "OR", "NOT"):
         return [_Tok(value.lower(), value, pos)]
-    if value[0] in "+-" and len(value) > 1:
-        op = "and" if value[0] == "+" else "not"
-        return [_Tok(op, value[0], pos), *_word_tokens(value[1:], pos + 1)]
-    if value in ("+", "-"):
-        return [_Tok("and" if value == "+" else "not", value, pos)]
-    return [_Tok("word", value, pos)]
+    out: list[_Tok] = []
+    while value and value[0] in "+-":  # leading operators: "-lead", "+-x"
+        out.append(_Tok("and" if value[0] == "+" else "not", value[0], pos))
+        value, pos = value[1:], pos + 1
+    if value:
+        out.append(_Tok("word", value, pos))
+    return out
 
 
 class _Parser:
@@ -115,6 +117,12 @@ class _Parser:
         self.tokens = tokens
         self.i = 0
         self.length = length
+        self.depth = 0
+
+    def deeper(self, tok: _Tok) -> None:
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise QuerySyntaxError(f"brackets and NOTs nest deeper than {MAX_DEPTH}", tok.pos)
 
     def peek(self) -> _Tok | None:
         return self.tokens[self.i] if self.i < len(self.tokens) else None
@@ -145,7 +153,10 @@ class _Parser:
             raise QuerySyntaxError("the query ends where a term was expected", self.length)
         if tok.kind == "not":
             self.take()
-            return Not(self.parse_unary(), tok.pos)
+            self.deeper(tok)
+            node = Not(self.parse_unary(), tok.pos)
+            self.depth -= 1
+            return node
         return self.parse_atom()
 
     def parse_atom(self) -> Node:
@@ -153,7 +164,9 @@ class _Parser:
         if tok.kind == "lparen":
             if (nxt := self.peek()) is not None and nxt.kind == "rparen":
                 raise QuerySyntaxError("empty brackets '()'", tok.pos)
+            self.deeper(tok)
             node = self.parse_or()
+            self.depth -= 1
             close = self.peek()
             if close is None or close.kind != "rparen":
                 raise QuerySyntaxError("unbalanced bracket: this '(' is never closed", tok.pos)

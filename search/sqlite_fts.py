@@ -11,12 +11,13 @@ one BM25 score. The text and filter fields live in `search_passage`.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
-from contextlib import closing, contextmanager
+from collections.abc import AsyncIterator, Sequence
+from contextlib import closing
 from pathlib import Path
 
 import anyio
 
+from search import sqlite_store as store
 from search.analysis import stems
 from search.base import (
     FACET_FIELDS,
@@ -32,21 +33,7 @@ from search.errors import QuerySyntaxError, SearchError, UnsupportedQuery
 from search.highlight import highlight
 from search.query import And, Node, Not, Or, Phrase, Term
 
-SCHEMA_VERSION = "2"
 FACET_SIZE = 50
-
-_SCHEMA = f"""
-CREATE TABLE IF NOT EXISTS search_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS search_passage (
-    passage_id INTEGER PRIMARY KEY, project_id INTEGER NOT NULL, document_id INTEGER NOT NULL,
-    version_id INTEGER NOT NULL,
-    source_type TEXT, document_type TEXT, organisation TEXT, date TEXT, year TEXT,
-    text TEXT NOT NULL);
-CREATE INDEX IF NOT EXISTS search_passage_document ON search_passage (document_id);
-CREATE VIRTUAL TABLE IF NOT EXISTS search_fts USING fts5(
-    exact, stem, content='', tokenize='unicode61 remove_diacritics 2', prefix='2 3');
-INSERT OR IGNORE INTO search_meta VALUES ('schema', '{SCHEMA_VERSION}');
-"""
 
 
 class SqliteFtsEngine:
@@ -63,44 +50,34 @@ class SqliteFtsEngine:
         conn.execute("PRAGMA busy_timeout=30000")
         return conn
 
-    async def ensure_ready(self) -> None:
-        await anyio.to_thread.run_sync(self._ensure_ready)
+    async def ensure_ready(self) -> bool:
+        return await anyio.to_thread.run_sync(self._ensure_ready)
 
-    def _ensure_ready(self) -> None:
+    def _ensure_ready(self) -> bool:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with closing(self._connect()) as conn:
-            conn.executescript(_SCHEMA)
-            (version,) = conn.execute("SELECT value FROM search_meta WHERE key='schema'").fetchone()
-            if version != SCHEMA_VERSION:
-                # The index is derived data: drop it; the backend rebuilds it from the database.
-                conn.executescript("DROP TABLE search_fts; DROP TABLE search_passage;")
-                conn.execute("DELETE FROM search_meta")
-                conn.executescript(_SCHEMA)
+            return store.ensure_schema(conn)
 
     async def replace_documents(
-        self, document_ids: Sequence[int], docs: Sequence[PassageDoc]
+        self, document_ids: Sequence[int], docs: Sequence[PassageDoc], seq: int = 0
     ) -> None:
-        await anyio.to_thread.run_sync(self._replace, list(document_ids), list(docs))
+        await anyio.to_thread.run_sync(self._replace, list(document_ids), list(docs), seq)
 
-    def _replace(self, document_ids: list[int], docs: list[PassageDoc]) -> None:
-        with closing(self._connect()) as conn, _transaction(conn):
-            for document_id in document_ids:
-                _delete_document(conn, document_id)
-            _insert(conn, docs)
+    def _replace(self, document_ids: list[int], docs: list[PassageDoc], seq: int) -> None:
+        with closing(self._connect()) as conn:
+            store.replace(conn, document_ids, docs, seq)
 
-    async def rebuild(self, batches: AsyncIterator[Sequence[PassageDoc]]) -> int:
+    async def rebuild(self, batches: AsyncIterator[Sequence[PassageDoc]], seq: int = 0) -> int:
         conn = await anyio.to_thread.run_sync(self._connect)
         total = 0
         try:
-            # One transaction: searches keep seeing the old index until the commit.
-            await anyio.to_thread.run_sync(conn.execute, "BEGIN IMMEDIATE")
-            await anyio.to_thread.run_sync(_clear, conn)
+            await anyio.to_thread.run_sync(store.start_shadow, conn)
             async for batch in batches:
-                await anyio.to_thread.run_sync(_insert, conn, list(batch))
+                await anyio.to_thread.run_sync(store.fill_shadow, conn, list(batch), seq)
                 total += len(batch)
-            await anyio.to_thread.run_sync(conn.execute, "COMMIT")
+            await anyio.to_thread.run_sync(store.swap_shadow, conn)
         except BaseException:
-            conn.rollback()
+            await anyio.to_thread.run_sync(store.drop_shadow, conn)
             raise
         finally:
             conn.close()
@@ -189,6 +166,16 @@ def _filter_sql(filters: Filters) -> tuple[str, list]:
     if filters.date_to:
         clauses.append("p.date <= ?")
         params.append(filters.date_to.isoformat())
+    for kind, values in (("c", filters.code_ids), ("u", filters.coder_ids)):
+        if values:
+            clauses.append(
+                "p.passage_id IN (SELECT passage_id FROM search_tag WHERE kind = ? "
+                f"AND value IN ({','.join('?' * len(values))}))"
+            )
+            params.extend([kind, *values])
+    if filters.annotated is not None:
+        exists = "EXISTS (SELECT 1 FROM search_tag t WHERE t.passage_id = p.passage_id)"
+        clauses.append(exists if filters.annotated else f"NOT {exists}")
     return "".join(f" AND {c}" for c in clauses), params
 
 
@@ -234,58 +221,3 @@ def _next_cursor(rows: list[tuple[int, float]], limit: int) -> str | None:
         return None
     pid, rank = rows[-1]
     return encode_cursor(rank, pid)
-
-
-def _delete_document(conn: sqlite3.Connection, document_id: int) -> None:
-    rows = conn.execute(
-        "SELECT passage_id, text FROM search_passage WHERE document_id = ?", (document_id,)
-    ).fetchall()
-    # Contentless FTS5 deletes need the values that were indexed; they are derived
-    # from the stored text by the same (versioned) analysis.
-    conn.executemany(
-        "INSERT INTO search_fts (search_fts, rowid, exact, stem) VALUES ('delete', ?, ?, ?)",
-        ((pid, text, " ".join(stems(text))) for pid, text in rows),
-    )
-    conn.execute("DELETE FROM search_passage WHERE document_id = ?", (document_id,))
-
-
-def _insert(conn: sqlite3.Connection, docs: Iterable[PassageDoc]) -> None:
-    docs = list(docs)
-    conn.executemany(
-        "INSERT INTO search_passage VALUES (?,?,?,?,?,?,?,?,?,?)",
-        (
-            (
-                d.passage_id,
-                d.project_id,
-                d.document_id,
-                d.version_id,
-                d.source_type,
-                d.document_type,
-                d.organisation,
-                d.date.isoformat() if d.date else None,
-                str(d.date.year) if d.date else None,
-                d.text,
-            )
-            for d in docs
-        ),
-    )
-    conn.executemany(
-        "INSERT INTO search_fts (rowid, exact, stem) VALUES (?, ?, ?)",
-        ((d.passage_id, d.text, " ".join(stems(d.text))) for d in docs),
-    )
-
-
-def _clear(conn: sqlite3.Connection) -> None:
-    conn.execute("INSERT INTO search_fts (search_fts) VALUES ('delete-all')")
-    conn.execute("DELETE FROM search_passage")
-
-
-@contextmanager
-def _transaction(conn: sqlite3.Connection) -> Iterator[None]:
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        yield
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
-    conn.execute("COMMIT")

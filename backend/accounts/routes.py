@@ -15,7 +15,7 @@ from backend.accounts.models import (
     UserPublic,
 )
 from backend.api.auth import CSRF_COOKIE, SESSION_COOKIE, CallerDep, CurrentUser
-from backend.api.deps import SessionDep, SettingsDep
+from backend.api.deps import Id, SessionDep, SettingsDep
 from backend.core.time import utcnow
 
 router = APIRouter(prefix="/api", tags=["accounts"])
@@ -106,7 +106,7 @@ async def create_token(body: TokenCreate, user: CurrentUser, session: SessionDep
 
 
 @router.delete("/auth/tokens/{token_id}", status_code=204)
-async def revoke_token(token_id: int, user: CurrentUser, session: SessionDep):
+async def revoke_token(token_id: Id, user: CurrentUser, session: SessionDep):
     row = await session.get(ApiToken, token_id)
     if row is None or row.user_id != user.id:
         raise HTTPException(404, f"token {token_id} not found")

@@ -15,8 +15,10 @@ Re-anchoring a quote in a new version of the text (`reanchor`):
    the nearest exact hits of the prefix, suffix, and the quote's first and last
    `CONTEXT` characters (those catch large shifts, e.g. a new section inserted earlier).
    The match is aligned character by character to the stored quote with its context so
-   the new span covers the quote only. It is accepted if the quote's Levenshtein similarity
-   is at least `FUZZY_THRESHOLD`.
+   the new span covers the quote only (text inserted right at its edges counts as
+   context), and its edges are kept on whole words if the quote's were. It is accepted if
+   the quote's Levenshtein similarity is at least `FUZZY_THRESHOLD`; the best of several
+   windows has the highest quote + context similarity.
 3. Otherwise the annotation is orphaned: `reanchor` returns None and the caller keeps it.
 
 Short quotes (under `DISTINCTIVE` characters: a word, a number) also need their context to
@@ -36,7 +38,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from rapidfuzz import fuzz
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import Levenshtein, Opcode
 
 CONTEXT = 32  # characters of prefix/suffix stored with a quote (as Hypothesis does)
 
@@ -175,7 +177,7 @@ def _exact_match(anchor: Anchor, text: str, expected: int) -> Reanchored | None:
         return None
     start = min(
         (pos for context, pos in scored if context == best),
-        key=lambda pos: pos,
+        key=lambda pos: (abs(pos - expected), pos),
     )
     return Reanchored(make_anchor(text, start, start + size), "exact", 1.0)
 
@@ -236,10 +238,10 @@ def _fuzzy_in_window(anchor: Anchor, text: str, lo: int, hi: int) -> _Candidate 
     if size <= 2 * CONTEXT:
         # One needle: the quote with its context pins both ends of the span.
         needle = anchor.prefix + anchor.exact + anchor.suffix
-        ops = _align(needle, text, lo - before, hi + longest + after)
-        if ops is None:
+        whole = _align(needle, text, lo - before, hi + longest + after)
+        if whole is None:
             return None
-        start, end = _map_start(ops, before), _map_end(ops, before + size)
+        start, end = _map_start(whole, before), _map_end(whole, before + size)
     else:
         # Long quote: locate each end with a short needle (fast), take what lies between.
         head = _align(anchor.prefix + anchor.exact[:CONTEXT], text, lo - before, hi + CONTEXT)
@@ -264,7 +266,7 @@ def _candidate(anchor: Anchor, text: str, start: int, end: int) -> _Candidate | 
 @dataclass(frozen=True)
 class _Alignment:
     base: int  # offset in the text of the aligned segment
-    ops: list  # rapidfuzz Opcodes turning the needle into text[base:...]
+    ops: list[Opcode]  # edits turning the needle into text[base:...]
 
 
 def _align(needle: str, text: str, lo: int, hi: int) -> _Alignment | None:
@@ -316,13 +318,21 @@ def _tidy_edges(anchor: Anchor, text: str, start: int, end: int) -> tuple[int, i
             end -= 1
     if start == end:
         return start, end
-    left = _edge_kind(anchor.prefix[-1:], anchor.exact[0])
-    while left is not None and start > 0 and _glued(text[start - 1], text[start], left):
-        start -= 1
-    right = _edge_kind(anchor.suffix[:1], anchor.exact[-1])
-    while right is not None and end < len(text) and _glued(text[end - 1], text[end], right):
-        end += 1
+    start = _widen(text, start, -1, _edge_kind(anchor.prefix[-1:], anchor.exact[0]))
+    end = _widen(text, end, 1, _edge_kind(anchor.suffix[:1], anchor.exact[-1]))
     return start, end
+
+
+def _widen(text: str, pos: int, step: int, tokens: bool | None) -> int:
+    """Move an edge at `pos` by `step` out of the word (token) it cuts, if it cuts one."""
+    if tokens is None:
+        return pos
+    # Bounded: a long run without spaces (dot leaders, URLs) is not worth widening into.
+    for moved in range(CONTEXT):
+        edge = pos + step * moved
+        if not 0 < edge < len(text) or not _glued(text[edge - 1], text[edge], tokens):
+            return edge
+    return pos
 
 
 def _edge_kind(outside: str, inside: str) -> bool | None:

@@ -24,7 +24,7 @@ from backend.annotations.models import (
 )
 from backend.annotations.present import to_public
 from backend.api.auth import ProjectCoder, ProjectMember
-from backend.api.deps import SessionDep
+from backend.api.deps import Id, SessionDep
 from backend.api.listing import ListParamsDep, paginate
 from backend.codes.service import descendants
 
@@ -118,7 +118,7 @@ async def create_annotation(
 
 @router.get("/{annotation_id}", response_model=AnnotationPublic)
 async def read_annotation(
-    annotation_id: int, member: ProjectMember, session: SessionDep, response: Response
+    annotation_id: Id, member: ProjectMember, session: SessionDep, response: Response
 ):
     try:
         found = await service.get(session, member.project.id, annotation_id)
@@ -131,7 +131,7 @@ async def read_annotation(
 @router.patch("/{annotation_id}", response_model=AnnotationPublic)
 @router.put("/{annotation_id}", response_model=AnnotationPublic, include_in_schema=False)
 async def update_annotation(
-    annotation_id: int,
+    annotation_id: Id,
     body: AnnotationUpdate,
     member: ProjectCoder,
     session: SessionDep,
@@ -155,7 +155,7 @@ async def update_annotation(
 
 @router.delete("/{annotation_id}", status_code=204)
 async def delete_annotation(
-    annotation_id: int,
+    annotation_id: Id,
     member: ProjectCoder,
     session: SessionDep,
     if_match: Annotated[str | None, Header()] = None,
@@ -164,7 +164,7 @@ async def delete_annotation(
 
 
 @router.post("/{annotation_id}/restore", response_model=AnnotationPublic)
-async def restore_annotation(annotation_id: int, member: ProjectCoder, session: SessionDep):
+async def restore_annotation(annotation_id: Id, member: ProjectCoder, session: SessionDep):
     return await _set_deleted(annotation_id, member, session, False, None)
 
 
@@ -183,7 +183,7 @@ async def _set_deleted(annotation_id, member, session, deleted: bool, expected):
 
 
 @router.get("/{annotation_id}/history", response_model=list[RevisionPublic])
-async def annotation_history(annotation_id: int, member: ProjectMember, session: SessionDep):
+async def annotation_history(annotation_id: Id, member: ProjectMember, session: SessionDep):
     try:
         await service.get(session, member.project.id, annotation_id)
     except service.AnnotationError as exc:

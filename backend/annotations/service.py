@@ -282,9 +282,16 @@ async def reanchor_document(
         col(Annotation.orphaned).is_(False),
     )
     moved = orphaned = 0
+    lengths: dict[int, int] = {}
     for a in (await session.exec(stmt)).all():
+        if a.version_id not in lengths:  # the old text's length scales the old position
+            lengths[a.version_id] = len((await session.get(DocumentVersion, a.version_id)).text)
         old = anchoring.Anchor(a.start, a.end, a.exact, a.prefix, a.suffix)
-        placed = anchoring.reanchor(old, version.text) if version.text else None
+        placed = (
+            anchoring.reanchor(old, version.text, old_length=lengths[a.version_id])
+            if version.text
+            else None
+        )
         if placed is None:
             a.orphaned, orphaned = True, orphaned + 1
             action = RevisionAction.orphan

@@ -17,7 +17,7 @@ from sqlmodel import select
 
 from backend.accounts import service as accounts
 from backend.accounts.models import User, UserSession
-from backend.api.deps import SessionDep
+from backend.api.deps import Id, SessionDep
 from backend.core.security import same
 from backend.projects.models import Membership, Project, Role
 
@@ -73,7 +73,7 @@ class Member:
         return self.role.rank >= role.rank
 
 
-async def project_member(project_id: int, user: CurrentUser, session: SessionDep) -> Member:
+async def project_member(project_id: Id, user: CurrentUser, session: SessionDep) -> Member:
     stmt = (
         select(Project, Membership)
         .join(Membership, Membership.project_id == Project.id)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Request
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from backend.core.config import Settings
@@ -36,3 +36,7 @@ def get_search(rt: RuntimeDep) -> SearchEngine:
 SessionDep = Annotated[AsyncSession, Depends(get_session)]
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
 SearchDep = Annotated[SearchEngine, Depends(get_search)]
+
+
+# Path ids: bounded so an absurd number is a 422, not a database overflow.
+Id = Annotated[int, Path(ge=1, le=2**31 - 1)]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Query, Response
@@ -17,6 +18,8 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 MAX_PAGE = 500
+MAX_ID = 2**31 - 1  # PostgreSQL's integer; larger ids cannot exist
+MAX_PARAM_CHARS = 20_000
 
 
 @dataclass(frozen=True)
@@ -31,9 +34,11 @@ class ListParams:
 def _json_param(name: str, raw: str | None, expected: type) -> Any:
     if raw is None:
         return None
+    if len(raw) > MAX_PARAM_CHARS:
+        raise HTTPException(400, f"'{name}' is too long")
     try:
         value = json.loads(raw)
-    except json.JSONDecodeError as exc:
+    except (json.JSONDecodeError, RecursionError) as exc:
         raise HTTPException(400, f"'{name}' must be JSON, e.g. {_EXAMPLES[name]}") from exc
     if not isinstance(value, expected):
         raise HTTPException(400, f"'{name}' must look like {_EXAMPLES[name]}")
@@ -51,10 +56,17 @@ def list_params(
     sort_v = _json_param("sort", sort, list) or ["id", "ASC"]
     range_v = _json_param("range", range, list) or [0, 24]
     filter_v = _json_param("filter", filter, dict) or {}
-    if len(sort_v) != 2 or str(sort_v[1]).upper() not in ("ASC", "DESC"):
+    if (
+        len(sort_v) != 2
+        or not all(isinstance(v, str) for v in sort_v)
+        or (sort_v[1].upper() not in ("ASC", "DESC"))
+    ):
         raise HTTPException(400, '\'sort\' must look like ["field","ASC"|"DESC"]')
-    if len(range_v) != 2 or not all(isinstance(v, int) and v >= 0 for v in range_v):
+    if len(range_v) != 2 or not all(_whole(v, 0, MAX_ID) for v in range_v):
         raise HTTPException(400, "'range' must be two whole numbers [first,last]")
+    for key, value in filter_v.items():
+        if not _flat(value):
+            raise HTTPException(400, f"filter '{key}' takes a value or a list of values")
     first, last = range_v
     if last < first:
         raise HTTPException(400, "'range' must have first <= last")
@@ -63,6 +75,46 @@ def list_params(
 
 
 ListParamsDep = Annotated[ListParams, Depends(list_params)]
+
+
+def _whole(value: Any, low: int, high: int) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and low <= value <= high
+
+
+def _flat(value: Any) -> bool:
+    scalar = (str, int, float, bool, type(None))
+    if isinstance(value, list):
+        return all(isinstance(v, scalar) for v in value)
+    return isinstance(value, scalar)
+
+
+def as_list(raw: Any) -> list:
+    return raw if isinstance(raw, list) else [raw]
+
+
+def ids(key: str, raw: Any) -> list[int]:
+    """A filter's values as database ids, or a 400 that says what was wrong."""
+    values = as_list(raw)
+    if not values or not all(_whole(v, 1, MAX_ID) for v in values):
+        raise HTTPException(400, f"filter '{key}' takes ids (whole numbers from 1)")
+    return values
+
+
+def choices(key: str, raw: Any, allowed: type[StrEnum]) -> list[str]:
+    values = as_list(raw)
+    bad = [v for v in values if not isinstance(v, str) or v not in allowed.__members__]
+    if bad or not values:
+        raise HTTPException(
+            400, f"unknown {key} {bad[:1] or values}; use one of: " + ", ".join(allowed.__members__)
+        )
+    return values
+
+
+def texts(key: str, raw: Any, limit: int = 500) -> list[str]:
+    values = as_list(raw)
+    if not values or not all(isinstance(v, str) and 0 < len(v) <= limit for v in values):
+        raise HTTPException(400, f"filter '{key}' takes text values")
+    return values
 
 
 async def paginate(

@@ -8,7 +8,7 @@ from fastapi import APIRouter, File, HTTPException, Query, Response, UploadFile
 from pydantic import BaseModel
 
 from backend.api.auth import ProjectAdmin, ProjectMember
-from backend.api.deps import SessionDep
+from backend.api.deps import Id, SessionDep
 from backend.codes import service
 from backend.codes.exchange import CodebookFormatError, from_csv, from_qdc, to_csv, to_qdc
 from backend.codes.models import CodeCreate, CodePublic, CodeUpdate
@@ -104,7 +104,7 @@ async def import_codebook(
 
 
 @router.get("/{code_id}", response_model=CodePublic)
-async def read_code(code_id: int, member: ProjectMember, session: SessionDep):
+async def read_code(code_id: Id, member: ProjectMember, session: SessionDep):
     try:
         code = await service.get_code(session, member.project.id, code_id, live=False)
     except service.CodebookError as exc:
@@ -114,7 +114,7 @@ async def read_code(code_id: int, member: ProjectMember, session: SessionDep):
 
 @router.patch("/{code_id}", response_model=CodePublic)
 @router.put("/{code_id}", response_model=CodePublic, include_in_schema=False)
-async def update_code(code_id: int, body: CodeUpdate, member: ProjectAdmin, session: SessionDep):
+async def update_code(code_id: Id, body: CodeUpdate, member: ProjectAdmin, session: SessionDep):
     try:
         code = await service.get_code(session, member.project.id, code_id)
         code = await service.update(session, code, body, member.user.id)
@@ -125,7 +125,7 @@ async def update_code(code_id: int, body: CodeUpdate, member: ProjectAdmin, sess
 
 
 @router.post("/{code_id}/merge", response_model=CodePublic)
-async def merge_code(code_id: int, body: MergeInto, member: ProjectAdmin, session: SessionDep):
+async def merge_code(code_id: Id, body: MergeInto, member: ProjectAdmin, session: SessionDep):
     try:
         source = await service.get_code(session, member.project.id, code_id)
         target = await service.get_code(session, member.project.id, body.into)
@@ -139,7 +139,7 @@ async def merge_code(code_id: int, body: MergeInto, member: ProjectAdmin, sessio
 
 @router.delete("/{code_id}", status_code=204)
 async def delete_code(
-    code_id: int, member: ProjectAdmin, session: SessionDep, force: Annotated[bool, Query()] = False
+    code_id: Id, member: ProjectAdmin, session: SessionDep, force: Annotated[bool, Query()] = False
 ):
     try:
         code = await service.get_code(session, member.project.id, code_id)
@@ -151,7 +151,7 @@ async def delete_code(
 
 
 @router.post("/{code_id}/restore", response_model=CodePublic)
-async def restore_code(code_id: int, member: ProjectAdmin, session: SessionDep):
+async def restore_code(code_id: Id, member: ProjectAdmin, session: SessionDep):
     try:
         code = await service.get_code(session, member.project.id, code_id, live=False)
         code = await service.restore(session, code, member.user.id)

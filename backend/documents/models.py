@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from enum import StrEnum
 
-from sqlalchemy import JSON, Column, Text
+from sqlalchemy import JSON, Column, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from backend.core.time import UTCDateTime, utcnow
@@ -49,6 +49,9 @@ class DocumentBase(SQLModel):
 
 
 class Document(DocumentBase, table=True):
+    # A file name identifies a document within a project: new bytes under the same
+    # name are its next version. The constraint makes two racing workers safe.
+    __table_args__ = (UniqueConstraint("project_id", "original_filename"),)
     id: int | None = Field(default=None, primary_key=True)
     project_id: int = Field(foreign_key="project.id", index=True)
     original_filename: str = Field(max_length=500, index=True)
@@ -84,6 +87,7 @@ class DocumentPublic(DocumentBase):
 
 
 class DocumentVersion(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("document_id", "number"),)
     id: int | None = Field(default=None, primary_key=True)
     document_id: int = Field(foreign_key="document.id", index=True)
     number: int

@@ -10,8 +10,8 @@ from fastapi.responses import FileResponse
 from sqlmodel import col, or_, select
 
 from backend.api.auth import Member, ProjectCoder, ProjectMember
-from backend.api.deps import RuntimeDep, SessionDep, SettingsDep
-from backend.api.listing import ListParamsDep, paginate
+from backend.api.deps import Id, RuntimeDep, SessionDep, SettingsDep
+from backend.api.listing import ListParamsDep, choices, ids, paginate, texts
 from backend.audit import audit
 from backend.documents import service
 from backend.documents.models import (
@@ -45,16 +45,9 @@ SORTABLE = {
 _ENUM_FILTERS = {"source_type": SourceType, "document_type": DocumentType, "status": DocumentStatus}
 
 
-def _values(key: str, raw: Any) -> list:
-    values = raw if isinstance(raw, list) else [raw]
-    enum = _ENUM_FILTERS.get(key)
-    if enum is not None:
-        bad = [v for v in values if v not in enum.__members__]
-        if bad:
-            raise HTTPException(
-                400, f"unknown {key} {bad[0]!r}; use one of: " + ", ".join(enum.__members__)
-            )
-    return values
+def _like(text: str) -> str:
+    """The user's text taken literally inside LIKE (no % or _ wildcards)."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def _date(key: str, raw: Any) -> dt.date:
@@ -67,14 +60,20 @@ def _date(key: str, raw: Any) -> dt.date:
 def _document_filters(stmt, filters: dict[str, Any]):
     for key, raw in filters.items():
         if key == "q":
-            needle = f"%{str(raw).lower()}%"
+            needle = f"%{_like(texts(key, raw)[0].lower())}%"
             stmt = stmt.where(
                 or_(
-                    col(Document.title).ilike(needle), col(Document.original_filename).ilike(needle)
+                    col(Document.title).ilike(needle, escape="\\"),
+                    col(Document.original_filename).ilike(needle, escape="\\"),
                 )
             )
-        elif key in ("source_type", "document_type", "status", "organisation", "id"):
-            stmt = stmt.where(col(getattr(Document, key)).in_(_values(key, raw)))
+        elif key in _ENUM_FILTERS:
+            values = choices(key, raw, _ENUM_FILTERS[key])
+            stmt = stmt.where(col(getattr(Document, key)).in_(values))
+        elif key == "organisation":
+            stmt = stmt.where(col(Document.organisation).in_(texts(key, raw)))
+        elif key == "id":
+            stmt = stmt.where(col(Document.id).in_(ids(key, raw)))
         elif key == "date_gte":
             stmt = stmt.where(col(Document.date) >= _date(key, raw))
         elif key == "date_lte":
@@ -101,14 +100,14 @@ async def _document_or_404(session, member: Member, document_id: int) -> Documen
 
 
 @router.get("/{document_id}", response_model=DocumentPublic)
-async def read_document(document_id: int, member: ProjectMember, session: SessionDep):
+async def read_document(document_id: Id, member: ProjectMember, session: SessionDep):
     return await _document_or_404(session, member, document_id)
 
 
 @router.patch("/{document_id}", response_model=DocumentPublic)
 @router.put("/{document_id}", response_model=DocumentPublic, include_in_schema=False)
 async def update_document(
-    document_id: int,
+    document_id: Id,
     changes: DocumentUpdate,
     member: ProjectCoder,
     session: SessionDep,
@@ -134,14 +133,16 @@ async def update_document(
 
 @router.get("/{document_id}/passages", response_model=list[PassagePublic])
 async def list_passages(
-    document_id: int,
+    document_id: Id,
     member: ProjectMember,
     session: SessionDep,
     response: Response,
     params: ListParamsDep,
 ):
     document = await _document_or_404(session, member, document_id)
-    version_id = params.filters.pop("version_id", document.current_version_id)
+    version_id = document.current_version_id
+    if "version_id" in params.filters:
+        version_id = ids("version_id", params.filters.pop("version_id"))[0]
     stmt = select(Passage).where(
         Passage.document_id == document_id, Passage.version_id == version_id
     )
@@ -152,14 +153,14 @@ async def list_passages(
 
 
 @router.get("/{document_id}/versions", response_model=list[DocumentVersionPublic])
-async def list_versions(document_id: int, member: ProjectMember, session: SessionDep):
+async def list_versions(document_id: Id, member: ProjectMember, session: SessionDep):
     await _document_or_404(session, member, document_id)
     return await service.list_versions(session, document_id)
 
 
 @router.get("/{document_id}/original")
 async def download_original(
-    document_id: int, member: ProjectMember, session: SessionDep, settings: SettingsDep
+    document_id: Id, member: ProjectMember, session: SessionDep, settings: SettingsDep
 ):
     document = await _document_or_404(session, member, document_id)
     version = await service.current_version(session, document)

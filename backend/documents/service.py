@@ -22,9 +22,11 @@ from ingest.pipeline import ParsedDocument
 async def find_version_by_sha(
     session: AsyncSession, project_id: int, sha256: str
 ) -> DocumentVersion | None:
+    # Only a document's *current* version counts: re-uploading an older revision
+    # makes it current again (as a new version) instead of being ignored.
     stmt = (
         select(DocumentVersion)
-        .join(Document, Document.id == DocumentVersion.document_id)
+        .join(Document, Document.current_version_id == DocumentVersion.id)
         .where(Document.project_id == project_id, DocumentVersion.sha256 == sha256)
         .limit(1)
     )

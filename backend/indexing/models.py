@@ -22,3 +22,16 @@ class IndexJob(SQLModel, table=True):
     created_at: datetime = Field(
         default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False)
     )
+
+
+class ReindexRun(SQLModel, table=True):
+    """A rebuild in progress: drains wait while it runs, then it applies what they
+    queued meanwhile (so no edit made during a rebuild is lost on the swap)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    engine: str = Field(max_length=30)
+    covered: int  # the last outbox row the rebuilt index includes
+    started_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False)
+    )
+    finished_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))

@@ -4,26 +4,36 @@ Writes that change what is searchable call `mark_for_index` inside their own
 transaction. `drain` turns queued rows into engine writes, oldest first, and
 deletes a row only after the engine accepted it, so an engine outage loses
 nothing: the rows wait and the next drain catches up.
+
+Ordering: each write carries `seq`, the newest outbox id visible *before* the
+state was read, so a later read never carries a smaller seq; engines ignore
+writes older than what they hold. Two drains racing (API and worker, or two
+tasks) therefore cannot leave an older snapshot in the index, and a job that
+commits late is simply applied by a later drain. While a rebuild runs, drains
+wait; afterwards they apply everything queued meanwhile.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Sequence
+from datetime import timedelta
 
 from sqlalchemy import delete, func
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from backend.documents.models import Document, Passage
-from backend.indexing.models import IndexJob
-from search.base import PassageDoc, SearchEngine
+from backend.core.time import utcnow
+from backend.documents.models import Passage
+from backend.indexing.docs import all_docs, passage_docs
+from backend.indexing.models import IndexJob, ReindexRun
+from search.base import SearchEngine
 from search.errors import SearchError
 
 log = logging.getLogger(__name__)
 DRAIN_BATCH = 50
-REBUILD_BATCH = 2000
+# A rebuild that has not finished by then is assumed dead (its process crashed).
+REBUILD_TIMEOUT = timedelta(hours=6)
 
 
 async def mark_for_index(session: AsyncSession, document_id: int) -> None:
@@ -40,6 +50,9 @@ async def drain(maker: async_sessionmaker[AsyncSession], engine: SearchEngine) -
     applied = 0
     while True:
         async with maker() as session:
+            if await _rebuilding(session, engine):
+                return applied
+            seq = (await session.exec(select(func.max(IndexJob.id)))).one()
             jobs = (
                 await session.exec(select(IndexJob).order_by(IndexJob.id).limit(DRAIN_BATCH))
             ).all()
@@ -48,12 +61,11 @@ async def drain(maker: async_sessionmaker[AsyncSession], engine: SearchEngine) -
             document_ids = sorted({j.entity_id for j in jobs})
             docs = await passage_docs(session, document_ids)
             try:
-                await engine.replace_documents(document_ids, docs)
+                await engine.replace_documents(document_ids, docs, seq)
             except SearchError as exc:
                 await _record_failure(session, jobs, exc.message)
                 raise
-            ids = [j.id for j in jobs]
-            await session.exec(delete(IndexJob).where(col(IndexJob.id).in_(ids)))
+            await session.exec(delete(IndexJob).where(col(IndexJob.id).in_([j.id for j in jobs])))
             await session.commit()
             applied += len(jobs)
 
@@ -64,9 +76,11 @@ async def drain_quietly(maker: async_sessionmaker[AsyncSession], engine: SearchE
         await drain(maker, engine)
     except SearchError as exc:
         log.warning("search index not updated yet (%s); will retry", exc.message)
+    except Exception:  # a loop that dies would stop index sync for the process's life
+        log.exception("index sync failed; will retry")
 
 
-async def _record_failure(session: AsyncSession, jobs: Sequence[IndexJob], error: str) -> None:
+async def _record_failure(session: AsyncSession, jobs, error: str) -> None:
     for job in jobs:
         job.attempts += 1
         job.last_error = error[:500]
@@ -74,80 +88,44 @@ async def _record_failure(session: AsyncSession, jobs: Sequence[IndexJob], error
     await session.commit()
 
 
-async def passage_docs(session: AsyncSession, document_ids: Sequence[int]) -> list[PassageDoc]:
-    """The searchable state of these documents: their current versions' passages."""
-    stmt = (
-        select(Passage, Document)
-        .join(Document, Document.id == Passage.document_id)
-        .where(col(Passage.document_id).in_(document_ids))
-        .where(Passage.version_id == Document.current_version_id)
-        .order_by(Passage.id)
+async def _rebuilding(session: AsyncSession, engine: SearchEngine) -> bool:
+    stmt = select(ReindexRun.id).where(
+        ReindexRun.engine == engine.name,
+        col(ReindexRun.finished_at).is_(None),
+        col(ReindexRun.started_at) > utcnow() - REBUILD_TIMEOUT,
     )
-    return [to_doc(p, d) for p, d in (await session.exec(stmt)).all()]
-
-
-def to_doc(passage: Passage, document: Document) -> PassageDoc:
-    return PassageDoc(
-        passage_id=passage.id,
-        document_id=document.id,
-        project_id=document.project_id,
-        version_id=passage.version_id,
-        text=passage.text,
-        source_type=str(document.source_type),
-        document_type=str(document.document_type),
-        organisation=document.organisation,
-        date=document.date,
-        title=document.title,
-        heading_path=tuple(passage.heading_path or ()),
-        page_start=passage.page_start,
-        page_end=passage.page_end,
-        start=passage.start,
-        end=passage.end,
-        speaker=passage.speaker,
-        ordinal=passage.ordinal,
-    )
+    return (await session.exec(stmt)).first() is not None
 
 
 async def prepare_index(maker: async_sessionmaker[AsyncSession], engine: SearchEngine) -> None:
-    """Create the index if needed; an empty index over a non-empty database is rebuilt."""
+    """Create the index if needed; a new, outdated or empty index over a non-empty
+    database is rebuilt from the database."""
     try:
-        await engine.ensure_ready()
-        if await engine.count() == 0:
-            async with maker() as session:
-                stored = (await session.exec(select(func.count()).select_from(Passage))).one()
-            if stored:
-                log.warning("search index is empty; rebuilding it from the database")
-                await rebuild(maker, engine)
+        stale = await engine.ensure_ready()
+        async with maker() as session:
+            stored = (await session.exec(select(func.count()).select_from(Passage))).one()
+        if stored and (stale or await engine.count() == 0):
+            log.warning("search index is new, outdated or empty; rebuilding it from the database")
+            await rebuild(maker, engine)
     except SearchError as exc:
         log.warning("search engine not ready (%s); searches answer 503 until it is", exc.message)
 
 
 async def rebuild(maker: async_sessionmaker[AsyncSession], engine: SearchEngine) -> int:
-    """Rebuild the whole index from the database, then forget the jobs it covered."""
+    """Rebuild the whole index from the database and switch to it, then drain: the
+    queue's rows are re-applied (harmless: writes are idempotent and ordered)."""
     async with maker() as session:
-        covered = (await session.exec(select(func.max(IndexJob.id)))).one()
-    total = await engine.rebuild(_all_docs(maker))
-    if covered is not None:
+        covered = (await session.exec(select(func.max(IndexJob.id)))).one() or 0
+        run = ReindexRun(engine=engine.name, covered=covered)
+        session.add(run)
+        await session.commit()
+    try:
+        total = await engine.rebuild(all_docs(maker), seq=covered)
+    finally:
         async with maker() as session:
-            await session.exec(delete(IndexJob).where(col(IndexJob.id) <= covered))
+            finished = await session.get(ReindexRun, run.id)
+            finished.finished_at = utcnow()
+            session.add(finished)
             await session.commit()
+    await drain(maker, engine)
     return total
-
-
-async def _all_docs(maker: async_sessionmaker[AsyncSession]) -> AsyncIterator[list[PassageDoc]]:
-    last_id = 0
-    while True:
-        async with maker() as session:
-            stmt = (
-                select(Passage, Document)
-                .join(Document, Document.id == Passage.document_id)
-                .where(Passage.version_id == Document.current_version_id)
-                .where(Passage.id > last_id)
-                .order_by(Passage.id)
-                .limit(REBUILD_BATCH)
-            )
-            rows = (await session.exec(stmt)).all()
-        if not rows:
-            return
-        last_id = rows[-1][0].id
-        yield [to_doc(p, d) for p, d in rows]

@@ -9,9 +9,9 @@ from fastapi import APIRouter, File, Form, HTTPException, Response, UploadFile
 from sqlmodel import col, select
 
 from backend.api.auth import ProjectCoder, ProjectMember
-from backend.api.deps import SessionDep, SettingsDep
-from backend.api.listing import ListParamsDep, paginate
-from backend.core.storage import TooLarge
+from backend.api.deps import Id, SessionDep, SettingsDep
+from backend.api.listing import ListParamsDep, choices, ids, paginate
+from backend.core.storage import StoredFile, TooLarge
 from backend.ingest_jobs import service
 from backend.ingest_jobs.models import IngestJob, IngestJobPublic, IngestOptions, JobState
 from ingest.errors import IngestError, UnsupportedFormat
@@ -32,6 +32,8 @@ async def upload(
 ):
     """Queue files for ingest. Unreadable formats and oversized files are refused
     here (4xx); problems found while parsing show on the job."""
+    if any("\x00" in (v or "") for v in (source_type, document_type, organisation)):
+        raise HTTPException(400, "text may not contain NUL characters")
     if len(files) > MAX_FILES_PER_UPLOAD:
         raise HTTPException(400, f"at most {MAX_FILES_PER_UPLOAD} files per upload")
     options = IngestOptions(
@@ -41,25 +43,35 @@ async def upload(
         service.validate_options(options)
     except IngestError as exc:
         raise HTTPException(400, exc.message) from exc
-    stored = [await _store(upload, settings) for upload in files]
+    stored: list[StoredFile] = []
+    try:
+        for upload in files:
+            stored.append(await _store(upload, settings))
+    except HTTPException:
+        for s in stored:  # all or nothing: no orphaned files from a refused batch
+            await service.discard_unused(session, settings, s)
+        raise
     created = [
-        await service.enqueue(session, member.project.id, s, upload.filename or "upload", options)
+        await service.enqueue(session, member.project.id, s, upload.filename, options)
         for s, upload in zip(stored, files, strict=True)
     ]
     await session.commit()
     return created
 
 
-async def _store(upload: UploadFile, settings):
+async def _store(upload: UploadFile, settings) -> StoredFile:
     name = upload.filename or "upload"
     try:
-        return await anyio.to_thread.run_sync(service.store_upload, upload.file, name, settings)
+        stored = await anyio.to_thread.run_sync(service.store_upload, upload.file, name, settings)
     except TooLarge as exc:
         raise HTTPException(413, f"{name}: {exc}") from exc
-    except UnsupportedFormat as exc:
-        raise HTTPException(415, f"{name}: {exc.message}") from exc
+    try:
+        service.check_readable(settings, stored, name)
     except IngestError as exc:
-        raise HTTPException(400, f"{name}: {exc.message}") from exc
+        (settings.data_dir / stored.relative_path).unlink(missing_ok=True)
+        status = 415 if isinstance(exc, UnsupportedFormat) else 400
+        raise HTTPException(status, f"{name}: {exc.message}") from exc
+    return stored
 
 
 @router.get("/jobs", response_model=list[IngestJobPublic])
@@ -68,13 +80,10 @@ async def list_jobs(
 ):
     stmt = select(IngestJob).where(IngestJob.project_id == member.project.id)
     for key, raw in params.filters.items():
-        values = raw if isinstance(raw, list) else [raw]
         if key == "state":
-            if any(v not in JobState.__members__ for v in values):
-                raise HTTPException(400, "state must be one of: " + ", ".join(JobState))
-            stmt = stmt.where(col(IngestJob.state).in_(values))
+            stmt = stmt.where(col(IngestJob.state).in_(choices(key, raw, JobState)))
         elif key in ("id", "document_id"):
-            stmt = stmt.where(col(getattr(IngestJob, key)).in_(values))
+            stmt = stmt.where(col(getattr(IngestJob, key)).in_(ids(key, raw)))
         else:
             raise HTTPException(400, f"unknown filter '{key}'")
     sortable = {"id", "state", "created_at", "finished_at", "original_filename"}
@@ -82,7 +91,7 @@ async def list_jobs(
 
 
 @router.get("/jobs/{job_id}", response_model=IngestJobPublic)
-async def read_job(job_id: int, member: ProjectMember, session: SessionDep):
+async def read_job(job_id: Id, member: ProjectMember, session: SessionDep):
     job = await service.get_job(session, job_id, member.project.id)
     if job is None:
         raise HTTPException(404, f"ingest job {job_id} not found")

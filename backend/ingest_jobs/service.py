@@ -13,7 +13,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from backend.core.config import Settings
 from backend.core.storage import StoredFile, store_path, store_stream
 from backend.core.time import utcnow
-from backend.documents.models import DocumentType, SourceType
+from backend.documents.models import DocumentType, DocumentVersion, SourceType
 from backend.ingest_jobs.models import IngestJob, IngestOptions, JobOutcome, JobState
 from ingest.errors import IngestError
 from ingest.formats import registry
@@ -33,27 +33,52 @@ def validate_options(options: IngestOptions) -> None:
         )
 
 
+def safe_filename(name: str | None, sha256: str) -> str:
+    """The last part of a client's file name (Windows or POSIX paths), printable only."""
+    base = (name or "").replace("\\", "/").rsplit("/", 1)[-1]
+    base = "".join(ch for ch in base if ch.isprintable()).strip()[:300]
+    return base if base not in ("", ".", "..") else f"upload-{sha256[:12]}"
+
+
 def store_upload(stream: BinaryIO, filename: str, settings: Settings) -> StoredFile:
-    """Store the bytes, then refuse early what no adapter can read."""
-    stored = store_stream(stream, settings.data_dir, Path(filename).suffix, _limit(settings))
-    _check_readable(settings.data_dir / stored.relative_path, filename)
-    return stored
+    """Store the bytes; `check_readable` then refuses early what no adapter reads."""
+    return store_stream(stream, settings.data_dir, Path(filename).suffix, _limit(settings))
 
 
 def store_file(path: Path, settings: Settings) -> StoredFile:
     if not path.is_file():
         raise IngestError(f"'{path}' is not a file.")
     stored = store_path(path, settings.data_dir, _limit(settings))
-    _check_readable(settings.data_dir / stored.relative_path, path.name)
+    try:
+        check_readable(settings, stored, path.name)
+    except IngestError:
+        _unlink_if_new(settings, stored)
+        raise
     return stored
+
+
+def check_readable(settings: Settings, stored: StoredFile, filename: str) -> None:
+    registry.pick(FileProbe.of(settings.data_dir / stored.relative_path, filename))
+
+
+async def discard_unused(session: AsyncSession, settings: Settings, stored: StoredFile) -> None:
+    """Delete a refused file's stored copy unless a job or version already uses it
+    (storage is content-addressed, so identical bytes share one file)."""
+    for model in (IngestJob, DocumentVersion):
+        stmt = select(model.id).where(model.stored_path == stored.relative_path).limit(1)
+        if (await session.exec(stmt)).first() is not None:
+            return
+    (settings.data_dir / stored.relative_path).unlink(missing_ok=True)
+
+
+def _unlink_if_new(settings: Settings, stored: StoredFile) -> None:
+    # The CLI has no session at hand here; a refused file was never referenced
+    # unless identical bytes were ingested before, in which case it is readable.
+    (settings.data_dir / stored.relative_path).unlink(missing_ok=True)
 
 
 def _limit(settings: Settings) -> int:
     return settings.max_upload_mb * 2**20
-
-
-def _check_readable(path: Path, filename: str) -> None:
-    registry.pick(FileProbe.of(path, filename))
 
 
 async def enqueue(
@@ -65,7 +90,7 @@ async def enqueue(
 ) -> IngestJob:
     job = IngestJob(
         project_id=project_id,
-        original_filename=Path(filename).name[:500],
+        original_filename=safe_filename(filename, stored.sha256),
         sha256=stored.sha256,
         size_bytes=stored.size_bytes,
         stored_path=stored.relative_path,

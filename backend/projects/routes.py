@@ -6,7 +6,7 @@ from fastapi import APIRouter, HTTPException, Response
 from sqlmodel import select
 
 from backend.api.auth import CurrentUser, ProjectAdmin, ProjectMember
-from backend.api.deps import SessionDep
+from backend.api.deps import Id, SessionDep
 from backend.api.listing import ListParamsDep, paginate
 from backend.audit import audit
 from backend.projects import service
@@ -90,7 +90,7 @@ async def add_member(body: MemberCreate, member: ProjectAdmin, session: SessionD
     "/{project_id}/members/{membership_id}", response_model=MemberPublic, include_in_schema=False
 )
 async def change_member(
-    membership_id: int, body: MemberUpdate, member: ProjectAdmin, session: SessionDep
+    membership_id: Id, body: MemberUpdate, member: ProjectAdmin, session: SessionDep
 ):
     try:
         changed = await service.change_member(
@@ -103,7 +103,7 @@ async def change_member(
 
 
 @router.delete("/{project_id}/members/{membership_id}", status_code=204)
-async def remove_member(membership_id: int, member: ProjectAdmin, session: SessionDep):
+async def remove_member(membership_id: Id, member: ProjectAdmin, session: SessionDep):
     try:
         await service.change_member(session, member.project.id, membership_id, None, member.user)
     except service.MembershipError as exc:

@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query
+from pydantic import Field
 
 from backend.api.auth import ProjectMember
 from backend.api.deps import SearchDep, SessionDep
@@ -23,16 +24,16 @@ async def search(
     member: ProjectMember,
     session: SessionDep,
     engine: SearchDep,
-    q: Annotated[str, Query(description="query; see the README for the syntax")],
+    q: Annotated[str, Query(description="query; see the README for the syntax", max_length=2000)],
     source_type: Annotated[list[SourceType] | None, Query()] = None,
     document_type: Annotated[list[DocumentType] | None, Query()] = None,
     organisation: Annotated[list[str] | None, Query()] = None,
-    document_id: Annotated[list[int] | None, Query()] = None,
+    document_id: Annotated[list[Annotated[int, Field(ge=1, le=2**31 - 1)]] | None, Query()] = None,
     date_from: dt.date | None = None,
     date_to: dt.date | None = None,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_DEPTH)] = 0,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
-    cursor: str | None = None,
+    cursor: Annotated[str | None, Query(max_length=200)] = None,
     facets: bool = True,
 ):
     if offset + limit > MAX_DEPTH:

@@ -48,9 +48,13 @@ def to_filters(filters: Filters) -> list[dict]:
         ("document_type", filters.document_types),
         ("organisation", filters.organisations),
         ("document_id", filters.document_ids),
+        ("code_ids", filters.code_ids),
+        ("coder_ids", filters.coder_ids),
     ):
         if values:
             clauses.append({"terms": {field: list(values)}})
+    if filters.annotated is not None:
+        clauses.append({"term": {"annotated": filters.annotated}})
     bounds = {}
     if filters.date_from:
         bounds["gte"] = filters.date_from.isoformat()

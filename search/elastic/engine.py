@@ -93,14 +93,30 @@ class ElasticsearchEngine:
                 raise EngineUnavailable(f"Elasticsearch is overloaded: {_reason(exc)}") from exc
             raise SearchError(f"Elasticsearch refused the request: {_reason(exc)}") from exc
 
-    async def ensure_ready(self) -> None:
+    async def ensure_ready(self) -> bool:
+        """True when the index is new or has an older mapping: the caller rebuilds.
+        An outdated index keeps serving until the rebuild swaps the alias."""
         async with self._errors():
             current = await self._alias_targets()
-            if not current or await self._version_of(current[0]) != MAPPING_VERSION:
-                # No index yet, or an older mapping: start an empty one; the backend
-                # sees an empty index and rebuilds it from the database.
-                await self._swap_to(await self._create_index())
+            if not current:
+                await self._create_first_index()
+                stale = True
+            else:
+                stale = await self._version_of(current[0]) != MAPPING_VERSION
         self._ready = True
+        return stale
+
+    async def _create_first_index(self) -> None:
+        # A fixed name, so processes starting together create (and alias) one index.
+        name = index_name(self.prefix, "0")
+        try:
+            await self.client.indices.create(index=name, settings=SETTINGS, mappings=MAPPINGS)
+        except ApiError as exc:
+            if "resource_already_exists" not in str(exc.info):
+                raise
+        await self.client.indices.update_aliases(
+            actions=[{"add": {"index": name, "alias": self.alias}}]
+        )
 
     async def _ready_or_prepare(self) -> None:
         # The node may have been down when the process started.
@@ -130,24 +146,49 @@ class ElasticsearchEngine:
             await self.client.indices.delete(index=index)
 
     async def replace_documents(
-        self, document_ids: Sequence[int], docs: Sequence[PassageDoc]
+        self, document_ids: Sequence[int], docs: Sequence[PassageDoc], seq: int = 0
     ) -> None:
+        """Writes carry `seq` as an external version: a write older than what the index
+        holds is refused by Elasticsearch (409, ignored), so late writers cannot undo
+        newer ones. A marker document per document carries its seq too, so an older
+        snapshot cannot add passages the newer one no longer has."""
         await self._ready_or_prepare()
         async with self._errors():
+            accepted = await self._claim(document_ids, seq)
+            document_ids = [d for d in document_ids if d in accepted]
+            docs = [d for d in docs if d.document_id in accepted]
             keep = {d.passage_id for d in docs}
             stale = [i for i in await self._ids_of(document_ids) if i not in keep]
-            actions = [{"_op_type": "delete", "_index": self.alias, "_id": i} for i in stale]
-            actions += [_index_action(self.alias, d) for d in docs]
+            actions = [
+                {"_op_type": "delete", "_index": self.alias, "_id": i, **_versioned(seq)}
+                for i in stale
+            ]
+            actions += [_index_action(self.alias, d, seq) for d in docs]
             if actions:
                 # require_alias: never let a write auto-create an unmapped index.
+                # 409: an older write than the index holds, skipped on purpose.
                 await async_bulk(
                     self.client,
                     actions,
                     chunk_size=BULK_CHUNK,
                     refresh="wait_for",
-                    ignore_status=(404,),
+                    ignore_status=(404, 409),
                     require_alias=True,
                 )
+
+    async def _claim(self, document_ids: Sequence[int], seq: int) -> set[int]:
+        """The documents this write may touch: those whose marker is not newer."""
+        if not document_ids:
+            return set()
+        actions = [_marker(self.alias, d, seq) for d in document_ids]
+        _, errors = await async_bulk(self.client, actions, raise_on_error=False, require_alias=True)
+        refused = set()
+        for error in errors:
+            item = error.get("index", {})
+            if item.get("status") != 409:
+                raise SearchError(f"Elasticsearch refused a write: {item.get('error')}")
+            refused.add(int(str(item["_id"]).removeprefix("document-")))
+        return set(document_ids) - refused
 
     async def _ids_of(self, document_ids: Sequence[int]) -> list[int]:
         """Passage ids stored for these documents (delete_by_query needs a module we
@@ -171,15 +212,16 @@ class ElasticsearchEngine:
                 return found
             after = hits[-1]["sort"]
 
-    async def rebuild(self, batches: AsyncIterator[Sequence[PassageDoc]]) -> int:
+    async def rebuild(self, batches: AsyncIterator[Sequence[PassageDoc]], seq: int = 0) -> int:
         async with self._errors():
             new_index = await self._create_index()
             total = 0
             try:
                 async for batch in batches:
+                    markers = [_marker(new_index, i, seq) for i in {d.document_id for d in batch}]
                     await async_bulk(
                         self.client,
-                        [_index_action(new_index, d) for d in batch],
+                        markers + [_index_action(new_index, d, seq) for d in batch],
                         chunk_size=BULK_CHUNK,
                     )
                     total += len(batch)
@@ -193,7 +235,8 @@ class ElasticsearchEngine:
     async def count(self) -> int:
         await self._ready_or_prepare()
         async with self._errors():
-            return (await self.client.count(index=self.alias))["count"]
+            passages = {"exists": {"field": "passage_id"}}  # not the markers
+            return (await self.client.count(index=self.alias, query=passages))["count"]
 
     async def search(self, request: SearchRequest) -> SearchResult:
         body = search_body(request)
@@ -227,11 +270,26 @@ def search_body(request: SearchRequest) -> dict:
     return body
 
 
-def _index_action(index: str, d: PassageDoc) -> dict:
+def _marker(index: str, document_id: int, seq: int) -> dict:
+    return {
+        "_op_type": "index",
+        "_index": index,
+        "_id": f"document-{document_id}",
+        **_versioned(seq),
+        "_source": {"marker_of": document_id},
+    }
+
+
+def _versioned(seq: int) -> dict:
+    return {"_version": seq, "_version_type": "external_gte"}
+
+
+def _index_action(index: str, d: PassageDoc, seq: int) -> dict:
     return {
         "_op_type": "index",
         "_index": index,
         "_id": d.passage_id,
+        **_versioned(seq),
         "_source": {
             "text": d.text,
             "passage_id": d.passage_id,
@@ -251,6 +309,9 @@ def _index_action(index: str, d: PassageDoc) -> dict:
             "start": d.start,
             "end": d.end,
             "ordinal": d.ordinal,
+            "code_ids": list(d.code_ids),
+            "coder_ids": list(d.coder_ids),
+            "annotated": bool(d.coder_ids),
         },
     }
 

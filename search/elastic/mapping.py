@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from search.analysis import STOPWORDS
 
-MAPPING_VERSION = 2
+MAPPING_VERSION = 3
 
 SETTINGS = {
     "number_of_shards": 1,
@@ -65,6 +65,11 @@ MAPPINGS = {
         "start": {"type": "integer"},
         "end": {"type": "integer"},
         "ordinal": {"type": "integer"},
+        "code_ids": {"type": "long"},
+        "coder_ids": {"type": "long"},
+        "annotated": {"type": "boolean"},
+        # One marker document per document, carrying the last applied outbox seq.
+        "marker_of": {"type": "long"},
     },
 }
 

@@ -11,7 +11,7 @@ import datetime as dt
 import pytest
 
 from search.base import Filters, PassageDoc, SearchRequest
-from search.errors import QuerySyntaxError, UnsupportedQuery
+from search.errors import SearchError, UnsupportedQuery
 from search.query import prepare
 
 
@@ -258,5 +258,36 @@ class EngineContract:
                 await ids(loaded, "goverance~1")
 
     async def test_bad_cursor_is_a_clear_error(self, loaded):
-        with pytest.raises(QuerySyntaxError, match="cursor"):
+        with pytest.raises(SearchError, match="cursor"):
             await ids(loaded, "governance", cursor="not-a-cursor")
+
+    async def test_older_writes_never_undo_newer_ones(self, engine):
+        await engine.replace_documents([40], [_doc(400, 40, "Newer text about budgets")], seq=9)
+        await engine.replace_documents([40], [_doc(401, 40, "Older text about deficits")], seq=5)
+        assert await idset(engine, "budgets") == {400}
+        assert await idset(engine, "deficits") == set()
+        await engine.replace_documents([40], [_doc(402, 40, "Same seq applies: surplus")], seq=9)
+        assert await idset(engine, "surplus") == {402}
+
+    async def test_code_coder_and_annotated_filters(self, engine):
+        docs = [
+            _doc(500, 50, "Trust builds slowly between partners", code_ids=(7, 8), coder_ids=(1,)),
+            _doc(501, 50, "Trust broke down after the merger", code_ids=(8,), coder_ids=(2,)),
+            _doc(502, 50, "Trust is rarely discussed in minutes"),
+        ]
+        await engine.replace_documents([50], docs)
+        assert await idset(engine, "trust", filters=Filters(code_ids=(7,))) == {500}
+        assert await idset(engine, "trust", filters=Filters(code_ids=(7, 8))) == {500, 501}
+        assert await idset(engine, "trust", filters=Filters(coder_ids=(2,))) == {501}
+        assert await idset(engine, "trust", filters=Filters(annotated=True)) == {500, 501}
+        assert await idset(engine, "trust", filters=Filters(annotated=False)) == {502}
+        both = Filters(code_ids=(8,), coder_ids=(1,))
+        assert await idset(engine, "trust", filters=both) == {500}
+
+    async def test_project_filter_isolates_projects(self, engine):
+        docs = [
+            _doc(600, 60, "Shared word governance", project_id=1),
+            _doc(601, 61, "Shared word governance", project_id=2),
+        ]
+        await engine.replace_documents([60, 61], docs)
+        assert await idset(engine, "governance", filters=Filters(project_ids=(2,))) == {601}

@@ -49,14 +49,35 @@ async def test_rebuild_swaps_the_alias_and_drops_the_old_index(engine):
     assert not await engine.client.indices.exists(index=before)
 
 
-async def test_older_mapping_is_replaced_by_an_empty_current_one(engine):
+async def test_older_mapping_keeps_serving_until_the_rebuild_swaps(engine):
     await engine.replace_documents([10], DOCS[:2])
     (index,) = await engine._alias_targets()
     await engine.client.indices.put_mapping(index=index, meta={"mapping_version": 0})
-    await engine.ensure_ready()
-    assert await engine.count() == 0
+    assert await engine.ensure_ready() is True  # outdated: the caller rebuilds
+    assert await engine.count() == 2  # meanwhile searches still see the old index
+
+    async def batches():
+        yield DOCS
+
+    assert await engine.rebuild(batches()) == len(DOCS)
     (new_index,) = await engine._alias_targets()
-    assert new_index != index
+    assert new_index != index and await engine.ensure_ready() is False
+
+
+async def test_processes_starting_together_share_one_index(es_url):
+    import asyncio
+
+    prefix = f"test-{uuid.uuid4().hex[:10]}"
+    engines = [ElasticsearchEngine(es_url, prefix=prefix) for _ in range(3)]
+    try:
+        await asyncio.gather(*(e.ensure_ready() for e in engines))
+        assert len(await engines[0]._alias_targets()) == 1
+        await engines[1].replace_documents([10], DOCS[:2])
+        assert await engines[2].count() == 2
+    finally:
+        await _drop(engines[0])
+        for e in engines:
+            await e.close()
 
 
 async def test_fuzzy_finds_misspellings(engine):

@@ -68,8 +68,9 @@ def spans(text: str) -> dict[str, Span]:
         if _paragraph_length(text, m.start()) > 200 and _unique(text, m.span())
     ]
     picked = _spread(sentences, 12)
-    chosen = {f"sentence-{i}": m.span() for i, m in enumerate(picked[::2][:6] + picked[1::2][:2])}
-    for i, m in enumerate(picked[3::2][:4]):  # the first few words of other sentences
+    whole = [picked[i] for i in (0, 1, 2, 4, 6, 8, 10, 11)]
+    chosen = {f"sentence-{i}": m.span() for i, m in enumerate(whole)}
+    for i, m in enumerate(picked[3:10:2]):  # the first six words of the other four
         chosen[f"phrase-{i}"] = (m.start(), _word_end(text, m.start(), 6))
     for i, m in enumerate(_spread(words, 6)):
         chosen[f"word-{i}"] = m.span()
@@ -220,19 +221,38 @@ def test_duplicate_sentence_elsewhere(text: str, spans: dict[str, Span], span_id
     _assert_reanchored(text, span, (new_text, moved), "exact")
 
 
-def test_repeated_boilerplate_picks_the_scaled_position() -> None:
+@pytest.mark.parametrize("retouched", [False, True], ids=["intact", "retouched"])
+def test_repeated_boilerplate_picks_the_scaled_position(retouched: bool) -> None:
     # Identical footers (same context): the old start, scaled by the length change,
     # decides. Every paragraph doubled, so unscaled the old start is nearest the first.
+    # Retouched: every footer's context changed alike, so none is intact and all score
+    # the same below 1.0.
     footer = "\n\nNHS England | Commissioning policy | Individual funding requests\n\n"
     paras = [f"Paragraph {n}: " + "lorem ipsum dolor " * 10 for n in "ABCD"]
     old = footer.join(paras)
-    new = footer.join(p + p for p in paras)
+    new_footer = footer.replace("\n\nNHS", "\nNHS") if retouched else footer
+    new = new_footer.join(p + p for p in paras)
     start = old.index(footer, len(paras[0]) + 1) + 20  # inside the second footer
     anchor = make_anchor(old, start, start + 25)
     assert new.count(anchor.exact) == 3
-    second = new.index(footer, len(paras[0]) * 2 + 1) + 20
+    second = new.index(new_footer, len(paras[0]) * 2 + 1) + new_footer.index("issioning")
     assert reanchor(anchor, new, old_length=len(old)).anchor.start == second
     assert reanchor(anchor, new).anchor.start == new.index(anchor.exact)  # unscaled
+
+
+def test_quote_at_the_start_prefers_the_start() -> None:
+    # An empty prefix means "at the start of the text": a later copy of the quote, whose
+    # following text survived the edit better, must not win.
+    body = "Panel decisions are published monthly on the website. " * 3
+    heading = "Individual funding requests. The panel meets monthly to decide them.\n\n"
+    text = heading + body + heading + body
+    anchor = make_anchor(text, 0, len("Individual funding requests"))
+    new_text = (
+        heading.replace(". The panel meets monthly", ": the panel meets weekly")
+        + text[len(heading) :]
+    )
+    found = reanchor(anchor, new_text, old_length=len(text))
+    assert found is not None and found.anchor.start == 0
 
 
 # --- edited quotes (fuzzy) ---------------------------------------------------------------------
@@ -299,6 +319,21 @@ def test_long_quote_edited_in_several_places(text: str, spans: dict[str, Span]) 
     assert (found.anchor.start, found.anchor.end) == (start, start + len(edited))
 
 
+@pytest.mark.parametrize("span_id", SENTENCES)
+def test_edited_quote_prefers_its_own_context_to_a_better_copy(
+    text: str, spans: dict[str, Span], span_id: str
+) -> None:
+    # The new version edits the sentence and also quotes it, barely changed, near the start
+    # (a summary). The copy matches the quote better; the original keeps its context.
+    span = spans[span_id]
+    quote = text[slice(*span)]
+    new_text, moved = _replace(text, span, *span, _repunctuate(quote))
+    at = text.index(PARAGRAPH_BREAK) + len(PARAGRAPH_BREAK)
+    copy = quote[:-1] + ("," if quote[-1] != "," else ".")
+    new_text, moved = _replace(new_text, moved, at, at, copy + PARAGRAPH_BREAK)
+    _assert_reanchored(text, span, (new_text, moved), "fuzzy")
+
+
 @pytest.mark.parametrize(
     ("line", "old", "new", "expected"),
     [
@@ -307,6 +342,13 @@ def test_long_quote_edited_in_several_places(text: str, spans: dict[str, Span]) 
         (-1, "©", "(c)", "(c) NHS England 2023 | PR2086"),  # whole token, not ") NHS..."
         # The title: no prefix.
         (0, "policy:", "policy -", "Commissioning policy - individual funding requests"),
+        # Letter-spaced like a PDF title: the quote grew at its very start.
+        (
+            0,
+            "Commissioning",
+            "C o m missioning",
+            "C o m missioning policy: individual funding requests",
+        ),
         (
             0,
             "individual",
@@ -403,9 +445,8 @@ def test_thousand_annotations(text: str) -> None:
     gone_start = _paragraph_start(text, len(text) // 2)
     gone = (gone_start, text.index(PARAGRAPH_BREAK, gone_start) + len(PARAGRAPH_BREAK))
     edited = text.index(" ", len(text) * 3 // 4)
-    new_text = (text[:at] + NEW_SECTION + text[at : gone[0]] + text[gone[1] : edited] + ";") + text[
-        edited + 1 :
-    ]
+    pieces = [text[:at], NEW_SECTION, text[at : gone[0]], text[gone[1] : edited], ";"]
+    new_text = "".join(pieces) + text[edited + 1 :]
 
     began = time.perf_counter()
     results = [reanchor(a, new_text, old_length=len(text)) for a in anchors]

@@ -1,0 +1,192 @@
+"""The SQLite engine's tables and writes (search lives in sqlite_fts.py).
+
+Tables: `search_passage` (text and filter fields), `search_fts` (contentless
+FTS5 over `exact` and `stem`), `search_document` (the outbox sequence number
+last applied per document, so an older write arriving late never overwrites a
+newer one). A rebuild fills `*_new` copies in short transactions and swaps them
+in at the end, so neither searches nor the app's writes wait for it.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+
+from search.analysis import ANALYSIS_VERSION, stems
+from search.base import PassageDoc
+
+# The contentless index is only as good as the analysis that wrote it: a change
+# of analysis is a change of schema, and the index is rebuilt.
+SCHEMA_VERSION = f"4-{ANALYSIS_VERSION}"
+TABLES = ("search_passage", "search_fts", "search_document", "search_tag")
+
+_META = """
+CREATE TABLE IF NOT EXISTS search_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+"""
+_TABLES = """
+CREATE TABLE IF NOT EXISTS search_passage{s} (
+    passage_id INTEGER PRIMARY KEY, project_id INTEGER NOT NULL, document_id INTEGER NOT NULL,
+    version_id INTEGER NOT NULL, source_type TEXT, document_type TEXT, organisation TEXT,
+    date TEXT, year TEXT, text TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS search_passage{s}_document ON search_passage{s} (document_id);
+CREATE VIRTUAL TABLE IF NOT EXISTS search_fts{s} USING fts5(
+    exact, stem, content='', tokenize='unicode61 remove_diacritics 2', prefix='2 3');
+CREATE TABLE IF NOT EXISTS search_document{s} (
+    document_id INTEGER PRIMARY KEY, seq INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS search_tag{s} (
+    passage_id INTEGER NOT NULL, kind TEXT NOT NULL, value INTEGER NOT NULL,
+    PRIMARY KEY (kind, value, passage_id)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS search_tag{s}_passage ON search_tag{s} (passage_id);
+"""
+
+
+def ensure_schema(conn: sqlite3.Connection) -> bool:
+    """Create the tables; True when the index is new or was dropped as outdated."""
+    conn.executescript(_META)
+    row = conn.execute("SELECT value FROM search_meta WHERE key = 'schema'").fetchone()
+    if row is not None and row[0] == SCHEMA_VERSION:
+        _create(conn, "")
+        return False
+    with transaction(conn):
+        for table in TABLES:
+            conn.execute(f"DROP TABLE IF EXISTS {table}")
+        _create(conn, "")
+        conn.execute("INSERT OR REPLACE INTO search_meta VALUES ('schema', ?)", (SCHEMA_VERSION,))
+    return True
+
+
+def _create(conn: sqlite3.Connection, suffix: str) -> None:
+    # Statement by statement: executescript would commit the caller's transaction.
+    for statement in _TABLES.format(s=suffix).split(";"):
+        if statement.strip():
+            conn.execute(statement)
+
+
+@contextmanager
+def transaction(conn: sqlite3.Connection) -> Iterator[None]:
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+
+
+def replace(
+    conn: sqlite3.Connection, document_ids: list[int], docs: list[PassageDoc], seq: int
+) -> None:
+    """Documents whose stored sequence is newer than `seq` are left as they are."""
+    with transaction(conn):
+        newer = _newer_than(conn, document_ids, seq)
+        for document_id in document_ids:
+            if document_id not in newer:
+                _delete_document(conn, document_id)
+        insert(conn, [d for d in docs if d.document_id not in newer])
+        conn.executemany(
+            "INSERT OR REPLACE INTO search_document VALUES (?, ?)",
+            ((d, seq) for d in document_ids if d not in newer),
+        )
+
+
+def _newer_than(conn: sqlite3.Connection, document_ids: list[int], seq: int) -> set[int]:
+    if not document_ids:
+        return set()
+    marks = ",".join("?" * len(document_ids))
+    rows = conn.execute(
+        f"SELECT document_id FROM search_document WHERE document_id IN ({marks}) AND seq > ?",
+        [*document_ids, seq],
+    )
+    return {r[0] for r in rows}
+
+
+def _delete_document(conn: sqlite3.Connection, document_id: int) -> None:
+    rows = conn.execute(
+        "SELECT passage_id, text FROM search_passage WHERE document_id = ?", (document_id,)
+    ).fetchall()
+    # Contentless FTS5 deletes need the values that were indexed: derived from the
+    # text by the same analysis (SCHEMA_VERSION changes when the analysis does).
+    conn.executemany(
+        "INSERT INTO search_fts (search_fts, rowid, exact, stem) VALUES ('delete', ?, ?, ?)",
+        ((pid, text, " ".join(stems(text))) for pid, text in rows),
+    )
+    conn.execute(
+        "DELETE FROM search_tag WHERE passage_id IN "
+        "(SELECT passage_id FROM search_passage WHERE document_id = ?)",
+        (document_id,),
+    )
+    conn.execute("DELETE FROM search_passage WHERE document_id = ?", (document_id,))
+
+
+def insert(conn: sqlite3.Connection, docs: Iterable[PassageDoc], suffix: str = "") -> None:
+    docs = list(docs)
+    conn.executemany(
+        f"INSERT INTO search_passage{suffix} VALUES (?,?,?,?,?,?,?,?,?,?)",
+        (
+            (
+                d.passage_id,
+                d.project_id,
+                d.document_id,
+                d.version_id,
+                d.source_type,
+                d.document_type,
+                d.organisation,
+                d.date.isoformat() if d.date else None,
+                str(d.date.year) if d.date else None,
+                d.text,
+            )
+            for d in docs
+        ),
+    )
+    conn.executemany(
+        f"INSERT INTO search_fts{suffix} (rowid, exact, stem) VALUES (?, ?, ?)",
+        ((d.passage_id, d.text, " ".join(stems(d.text))) for d in docs),
+    )
+    # Codes ('c') and coders ('u') of the annotations over each passage, for filters.
+    conn.executemany(
+        f"INSERT INTO search_tag{suffix} VALUES (?, ?, ?)",
+        [(d.passage_id, "c", c) for d in docs for c in d.code_ids]
+        + [(d.passage_id, "u", u) for d in docs for u in d.coder_ids],
+    )
+
+
+def start_shadow(conn: sqlite3.Connection) -> None:
+    with transaction(conn):
+        for table in TABLES:
+            conn.execute(f"DROP TABLE IF EXISTS {table}_new")
+        _create(conn, "_new")
+
+
+def fill_shadow(conn: sqlite3.Connection, docs: list[PassageDoc], seq: int) -> None:
+    with transaction(conn):
+        insert(conn, docs, suffix="_new")
+        conn.executemany(
+            "INSERT OR REPLACE INTO search_document_new VALUES (?, ?)",
+            ((d, seq) for d in {doc.document_id for doc in docs}),
+        )
+
+
+def swap_shadow(conn: sqlite3.Connection) -> None:
+    """One short transaction: the new tables take the old ones' names."""
+    with transaction(conn):
+        for table in TABLES:
+            conn.execute(f"DROP TABLE {table}")
+            conn.execute(f"ALTER TABLE {table}_new RENAME TO {table}")
+        # Indexes keep their "_new" names through a rename: recreate them canonically.
+        for shadow_name, name, table, column in (
+            (
+                "search_passage_new_document",
+                "search_passage_document",
+                "search_passage",
+                "document_id",
+            ),
+            ("search_tag_new_passage", "search_tag_passage", "search_tag", "passage_id"),
+        ):
+            conn.execute(f"DROP INDEX IF EXISTS {shadow_name}")
+            conn.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {table} ({column})")
+
+
+def drop_shadow(conn: sqlite3.Connection) -> None:
+    for table in TABLES:
+        conn.execute(f"DROP TABLE IF EXISTS {table}_new")
