@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
 from backend.accounts.routes import router as accounts_router
+from backend.agreement.routes import router as agreement_router
 from backend.annotations.routes import router as annotations_router
 from backend.api import errors
 from backend.api.guards import RejectNul
@@ -75,6 +76,7 @@ def create_app(settings: Settings | None = None, *, embedded_worker: bool = Fals
         codes_router,
         annotations_router,
         events_router,
+        agreement_router,
     )
     for router in routers:
         app.include_router(router)

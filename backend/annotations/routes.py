@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Header, HTTPException, Response
+from fastapi import APIRouter, Header, HTTPException, Request, Response
 from fastapi.responses import JSONResponse
 from sqlmodel import col, select
 
 from backend.annotations import service
+from backend.annotations.export import export_collection
 from backend.annotations.models import (
     Annotation,
     AnnotationCode,
@@ -29,6 +30,7 @@ from backend.api.listing import ListParamsDep, paginate
 from backend.codes.service import descendants
 
 router = APIRouter(prefix="/api/projects/{project_id}/annotations", tags=["annotations"])
+JSONLD = 'application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"'
 SORTABLE = {"id", "start", "created_at", "updated_at", "document_id", "author_id"}
 
 
@@ -101,6 +103,23 @@ async def list_annotations(
     )
     rows = await paginate(session, stmt, Annotation, params, SORTABLE, response, "annotations")
     return await to_public(session, rows)
+
+
+@router.get("/export.jsonld")
+async def export_jsonld(
+    member: ProjectMember, session: SessionDep, request: Request, params: ListParamsDep
+):
+    """Every live annotation (or those the `filter` selects) as a W3C AnnotationCollection."""
+    stmt = select(Annotation).where(
+        Annotation.project_id == member.project.id,
+        *await _filters(session, member.project.id, params.filters),
+    )
+    rows = list((await session.exec(stmt.order_by(Annotation.id))).all())
+    base = str(request.base_url).rstrip("/")
+    body = await export_collection(
+        session, rows, base, f"Annotations of {member.project.name}", f"{base}{request.url.path}"
+    )
+    return JSONResponse(body, media_type=JSONLD)
 
 
 @router.post("", response_model=AnnotationPublic, status_code=201)

@@ -116,6 +116,11 @@ class DocumentVersionPublic(SQLModel):
     created_at: dt.datetime
 
 
+class DocumentVersionText(DocumentVersionPublic):
+    text: str
+    page_offsets: list[int]
+
+
 class PassageBase(SQLModel):
     ordinal: int
     heading_path: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))

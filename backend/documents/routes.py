@@ -20,7 +20,9 @@ from backend.documents.models import (
     DocumentStatus,
     DocumentType,
     DocumentUpdate,
+    DocumentVersion,
     DocumentVersionPublic,
+    DocumentVersionText,
     Passage,
     PassagePublic,
     SourceType,
@@ -156,6 +158,16 @@ async def list_passages(
 async def list_versions(document_id: Id, member: ProjectMember, session: SessionDep):
     await _document_or_404(session, member, document_id)
     return await service.list_versions(session, document_id)
+
+
+@router.get("/{document_id}/versions/{version_id}", response_model=DocumentVersionText)
+async def read_version(document_id: Id, version_id: Id, member: ProjectMember, session: SessionDep):
+    """A version with its full stored text: the target that annotations point at."""
+    await _document_or_404(session, member, document_id)
+    version = await session.get(DocumentVersion, version_id)
+    if version is None or version.document_id != document_id:
+        raise HTTPException(404, f"version {version_id} not found")
+    return version
 
 
 @router.get("/{document_id}/original")

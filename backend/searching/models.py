@@ -18,11 +18,23 @@ class DocumentSummary(SQLModel):
     date: dt.date | None
 
 
+class HitAnnotation(SQLModel):
+    """An annotation overlapping the hit's passage (offsets in code points)."""
+
+    id: int
+    start: int
+    end: int
+    code_ids: list[int]
+    author_id: int
+    memo: str | None
+
+
 class SearchHitPublic(SQLModel):
     score: float
     highlights: list[str]
     passage: PassagePublic
     document: DocumentSummary
+    annotations: list[HitAnnotation] = []
 
 
 class FacetValue(SQLModel):

@@ -8,10 +8,13 @@ from dataclasses import dataclass
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from backend.annotations.models import Annotation
+from backend.annotations.service import code_ids_of
 from backend.documents.models import Document, Passage
 from backend.searching.models import (
     DocumentSummary,
     FacetValue,
+    HitAnnotation,
     SearchHitPublic,
     SearchResponse,
 )
@@ -49,6 +52,7 @@ async def run_search(
         for h in result.hits
         if h.passage_id in rows  # a passage deleted since indexing is skipped
     ]
+    await _attach_annotations(session, hits)
     facets = {
         k: [FacetValue(value=f.value, count=f.count) for f in v] for k, v in result.facets.items()
     }
@@ -63,6 +67,34 @@ async def run_search(
         facets=facets,
         next_cursor=result.next_cursor,
     )
+
+
+async def _attach_annotations(session: AsyncSession, hits: list[SearchHitPublic]) -> None:
+    """Each hit carries the live annotations that overlap its passage."""
+    versions = {h.passage.version_id for h in hits}
+    if not versions:
+        return
+    stmt = select(Annotation).where(
+        col(Annotation.version_id).in_(versions),
+        col(Annotation.deleted_at).is_(None),
+        col(Annotation.orphaned).is_(False),
+    )
+    found = list((await session.exec(stmt)).all())
+    codes = await code_ids_of(session, [a.id for a in found])
+    for hit in hits:
+        p = hit.passage
+        hit.annotations = [
+            HitAnnotation(
+                id=a.id,
+                start=a.start,
+                end=a.end,
+                code_ids=codes[a.id],
+                author_id=a.author_id,
+                memo=a.memo,
+            )
+            for a in found
+            if a.version_id == p.version_id and a.start < p.end and a.end > p.start
+        ]
 
 
 async def _load(session: AsyncSession, ids: list[int]) -> dict[int, tuple[Passage, Document]]:

@@ -1,0 +1,89 @@
+"""Annotations as W3C Web Annotation JSON-LD (one AnnotationCollection)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from backend.accounts.models import User
+from backend.annotations.models import Annotation, AnnotationCode
+from backend.annotations.present import page_of
+from backend.annotations.w3c import (
+    ExportAnnotation,
+    ExportCode,
+    ExportCreator,
+    collection_to_jsonld,
+    version_text_url,
+)
+from backend.codes.models import Code
+from backend.documents.models import Document, DocumentVersion
+
+
+async def export_collection(
+    session: AsyncSession, rows: Sequence[Annotation], base_url: str, label: str, collection_id: str
+) -> dict:
+    items = await _items(session, rows, base_url)
+    return collection_to_jsonld(items, base_url, label, collection_id=collection_id)
+
+
+async def _items(
+    session: AsyncSession, rows: Sequence[Annotation], base_url: str
+) -> list[ExportAnnotation]:
+    if not rows:
+        return []
+    ids = [a.id for a in rows]
+    codes: dict[int, list[ExportCode]] = {i: [] for i in ids}
+    stmt = (
+        select(AnnotationCode.annotation_id, Code.id, Code.name, Code.kind)
+        .join(Code, Code.id == AnnotationCode.code_id)
+        .where(col(AnnotationCode.annotation_id).in_(ids), col(Code.deleted_at).is_(None))
+    )
+    for annotation_id, code_id, name, kind in (await session.exec(stmt)).all():
+        codes[annotation_id].append(ExportCode(code_id, name, str(kind)))
+    users = {
+        u.id: u
+        for u in (
+            await session.exec(select(User).where(col(User.id).in_({a.author_id for a in rows})))
+        ).all()
+    }
+    docs = {
+        d.id: d
+        for d in (
+            await session.exec(
+                select(Document).where(col(Document.id).in_({a.document_id for a in rows}))
+            )
+        ).all()
+    }
+    pages = dict(
+        (
+            await session.exec(
+                select(DocumentVersion.id, DocumentVersion.page_offsets).where(
+                    col(DocumentVersion.id).in_({a.version_id for a in rows})
+                )
+            )
+        ).all()
+    )
+    return [
+        ExportAnnotation(
+            id=a.id,
+            project_id=a.project_id,
+            document_id=a.document_id,
+            version_id=a.version_id,
+            document_title=docs[a.document_id].title,
+            source_url=version_text_url(base_url, a.project_id, a.document_id, a.version_id),
+            start=a.start,
+            end=a.end,
+            exact=a.exact,
+            prefix=a.prefix,
+            suffix=a.suffix,
+            page=page_of(pages[a.version_id], a.start),
+            codes=tuple(codes[a.id]),
+            memo=a.memo,
+            creator=ExportCreator(a.author_id, users[a.author_id].name),
+            created=a.created_at,
+            modified=a.updated_at,
+        )
+        for a in rows
+    ]
