@@ -95,6 +95,14 @@ def _parser() -> argparse.ArgumentParser:
     projects.add_parser("list", help="list projects")
 
     sub.add_parser("reindex", help="rebuild the search index from the database")
+
+    agree = sub.add_parser("agreement", help="inter-coder agreement between coders")
+    agree.add_argument("--project", type=int, help="project id (default: the only project)")
+    agree.add_argument(
+        "--coder", action="append", required=True, help="a coder's email; give two or more"
+    )
+    agree.add_argument("--code", type=int, action="append", help="code id (default: all)")
+    agree.add_argument("--json", action="store_true")
     return p
 
 
@@ -125,6 +133,7 @@ async def _run(args: argparse.Namespace) -> int:
             "reindex": commands.reindex,
             "users": commands.users,
             "projects": commands.projects,
+            "agreement": commands.agreement,
         }[args.command]
         return await handler(rt, args)
     finally:

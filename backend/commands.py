@@ -8,6 +8,7 @@ import html
 import json
 import signal
 import sys
+from dataclasses import asdict
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -16,6 +17,7 @@ from tqdm import tqdm
 
 from backend.accounts import service as accounts
 from backend.accounts.models import User, UserCreate
+from backend.agreement import service as agreement_service
 from backend.core.runtime import Runtime
 from backend.core.storage import TooLarge
 from backend.documents.models import Document
@@ -229,3 +231,36 @@ async def projects(rt: Runtime, args: argparse.Namespace) -> int:
         await session.commit()
     print(f"created project {project.id} ({project.name}) with admin {owner.email}")
     return 0
+
+
+async def agreement(rt: Runtime, args: argparse.Namespace) -> int:
+    async with rt.sessions() as session:
+        project = await resolve_project(session, args.project)
+        coder_ids = []
+        for email in args.coder:
+            user = await accounts.user_by_email(session, email)
+            if user is None:
+                raise CommandError(f"no account for {email}")
+            coder_ids.append(user.id)
+        try:
+            report, documents = await agreement_service.compute(
+                session, project.id, coder_ids, args.code or []
+            )
+        except agreement_service.AgreementError as exc:
+            raise CommandError(exc.message) from exc
+    if args.json:
+        print(json.dumps({"documents": documents, **asdict(report)}, indent=2, default=str))
+        return 0
+    print(f"{len(documents)} document(s), {report.n_passages} passages, coders {args.coder}")
+    print(f"{'code':>8}  {'agree %':>8}  {'alpha':>7}  kappa per pair")
+    for row in (*((c.code, c.stats) for c in report.per_code), ("overall", report.overall)):
+        code, stats = row
+        kappas = ", ".join(_num(p.kappa) for p in stats.pairs)
+        print(
+            f"{code!s:>8}  {stats.percent_agreement * 100:>7.1f}%  {_num(stats.alpha):>7}  {kappas}"
+        )
+    return 0
+
+
+def _num(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.3f}"

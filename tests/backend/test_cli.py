@@ -96,3 +96,23 @@ def test_console_script_runs(data_dir, database_url):
     )
     assert proc.returncode == 2, proc.stderr
     assert "unbalanced quote" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_users_projects_and_agreement_commands(capsys, monkeypatch):
+    import io
+
+    monkeypatch.setattr("sys.stdin", io.StringIO("long enough password\n"))
+    assert main(["users", "create", "a@example.org", "--role", "admin", "--password-stdin"]) == 0
+    assert "created admin account a@example.org" in capsys.readouterr().out
+    monkeypatch.setattr("sys.stdin", io.StringIO("short\n"))
+    assert main(["users", "create", "b@example.org", "--password-stdin"]) == 2
+    assert "password" in capsys.readouterr().err
+    assert main(["projects", "create", "Study", "--owner", "nobody@example.org"]) == 2
+    assert main(["projects", "create", "Study", "--owner", "a@example.org"]) == 0
+    capsys.readouterr()
+    assert main(["agreement", "--project", "1", "--coder", "a@example.org"]) == 2
+    assert "two coders" in capsys.readouterr().err
+    assert main(["projects", "create", "Second", "--owner", "a@example.org"]) == 0
+    capsys.readouterr()
+    assert main(["search", "anything"]) == 2
+    assert "several projects" in capsys.readouterr().err
