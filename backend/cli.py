@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import logging
 import sys
 from collections.abc import Sequence
@@ -147,12 +146,24 @@ def _serve(args: argparse.Namespace) -> int:
 
     app = create_app(embedded_worker=not args.no_worker)
     print(f"Evidence Workbench on http://{args.host}:{args.port} (API docs: /api/docs)")
+    if asyncio.run(_no_accounts()):
+        print(
+            "No accounts yet: create the first one with\n"
+            "  .venv/bin/evidence users create you@example.org --role admin"
+        )
     uvicorn.run(app, host=args.host, port=args.port, log_level="info")
     return 0
 
 
-def print_json(data: object) -> None:
-    print(json.dumps(data, indent=2, default=str))
+async def _no_accounts() -> bool:
+    from backend.accounts.service import count_users
+
+    rt = Runtime.start(get_settings())
+    try:
+        async with rt.sessions() as session:
+            return await count_users(session) == 0
+    finally:
+        await rt.close()
 
 
 if __name__ == "__main__":

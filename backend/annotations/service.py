@@ -119,11 +119,13 @@ async def create(
 
 
 async def code_ids_of(session: AsyncSession, ids: Sequence[int]) -> dict[int, list[int]]:
+    """Live codes only: a force-deleted code's links stay, hidden, until it is restored."""
     out: dict[int, list[int]] = {i: [] for i in ids}
     if ids:
         stmt = (
             select(AnnotationCode.annotation_id, AnnotationCode.code_id)
-            .where(col(AnnotationCode.annotation_id).in_(ids))
+            .join(Code, Code.id == AnnotationCode.code_id)
+            .where(col(AnnotationCode.annotation_id).in_(ids), col(Code.deleted_at).is_(None))
             .order_by(AnnotationCode.code_id)
         )
         for annotation_id, code_id in (await session.exec(stmt)).all():
@@ -194,8 +196,12 @@ async def update(
         await session.rollback()
         raise StaleEdit(await _fresh(session, annotation_id))
     if data.code_ids is not None:
+        live = select(Code.id).where(col(Code.deleted_at).is_(None))
         await session.exec(
-            delete(AnnotationCode).where(AnnotationCode.annotation_id == annotation.id)
+            delete(AnnotationCode).where(
+                AnnotationCode.annotation_id == annotation.id,
+                col(AnnotationCode.code_id).in_(live),
+            )
         )
         session.add_all(
             AnnotationCode(annotation_id=annotation.id, code_id=c)
@@ -238,15 +244,23 @@ async def _respan(session: AsyncSession, a: Annotation, data: AnnotationUpdate) 
 async def set_deleted(
     session: AsyncSession, a: Annotation, user_id: int, deleted: bool, expected: int | None
 ) -> Annotation:
-    if expected is not None and expected != a.version:
-        raise StaleEdit(a)
+    """Soft delete or restore, arbitrated like an edit when a version is given."""
     if (a.deleted_at is not None) == deleted:
         return a
-    a.deleted_at = utcnow() if deleted else None
-    a.version += 1
-    a.updated_at = utcnow()
-    session.add(a)
-    await session.flush()
+    now = utcnow()
+    won = await session.exec(
+        sql_update(Annotation)
+        .where(
+            col(Annotation.id) == a.id,
+            col(Annotation.version) == (a.version if expected is None else expected),
+        )
+        .values(deleted_at=now if deleted else None, version=Annotation.version + 1, updated_at=now)
+    )
+    if won.rowcount != 1:
+        annotation_id = a.id  # a rollback expires every loaded row
+        await session.rollback()
+        raise StaleEdit(await _fresh(session, annotation_id))
+    await session.refresh(a)
     action = RevisionAction.delete if deleted else RevisionAction.restore
     await _record(session, a, action, user_id)
     return a
@@ -275,11 +289,10 @@ async def reanchor_document(
     session: AsyncSession, document_id: int, version: DocumentVersion
 ) -> tuple[int, int]:
     """Move the document's annotations onto its new version by quote; those that
-    cannot be placed stay on their old version, marked orphaned. (moved, orphaned)"""
+    cannot be placed stay on their old version, marked orphaned. An orphan whose text
+    comes back in a later version is placed again. Returns (moved, orphaned)."""
     stmt = select(Annotation).where(
-        Annotation.document_id == document_id,
-        Annotation.version_id != version.id,
-        col(Annotation.orphaned).is_(False),
+        Annotation.document_id == document_id, Annotation.version_id != version.id
     )
     moved = orphaned = 0
     lengths: dict[int, int] = {}
@@ -293,12 +306,14 @@ async def reanchor_document(
             else None
         )
         if placed is None:
-            a.orphaned, orphaned = True, orphaned + 1
-            action = RevisionAction.orphan
+            orphaned += 1
+            if a.orphaned:
+                continue  # still lost: nothing changed, no new revision
+            a.orphaned, action = True, RevisionAction.orphan
         else:
             new = placed.anchor
             a.version_id, a.start, a.end, a.exact = version.id, new.start, new.end, new.exact
-            a.prefix, a.suffix, moved = new.prefix, new.suffix, moved + 1
+            a.prefix, a.suffix, a.orphaned, moved = new.prefix, new.suffix, False, moved + 1
             a.passage_id = await passage_at(session, version.id, new.start)
             action = RevisionAction.reanchor
         a.version += 1
@@ -307,3 +322,16 @@ async def reanchor_document(
         await session.flush()
         await _record(session, a, action, None)
     return moved, orphaned
+
+
+async def record_code_change(
+    session: AsyncSession, annotation_ids: Sequence[int], user_id: int
+) -> None:
+    """A codebook change (merge) altered these annotations' codes: new version, history."""
+    for annotation_id in annotation_ids:
+        a = await session.get(Annotation, annotation_id)
+        a.version += 1
+        a.updated_at = utcnow()
+        session.add(a)
+        await session.flush()
+        await _record(session, a, RevisionAction.merge_codes, user_id)

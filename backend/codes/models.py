@@ -23,6 +23,15 @@ class CodeKind(StrEnum):
 
 
 class _CodeFields(SQLModel):
+    @field_validator("name", check_fields=False)
+    @classmethod
+    def _name(cls, value: str | None) -> str | None:
+        if value is not None:
+            value = " ".join(value.split())
+            if not value:
+                raise ValueError("a code needs a name")
+        return value
+
     @field_validator("colour", check_fields=False)
     @classmethod
     def _colour(cls, value: str | None) -> str | None:

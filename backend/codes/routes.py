@@ -34,18 +34,9 @@ def _fail(exc: service.CodebookError) -> HTTPException:
 async def list_codes(
     member: ProjectMember, session: SessionDep, response: Response, deleted: bool = False
 ):
-    codes = await service.live_codes(session, member.project.id)
-    if deleted:
-        from sqlmodel import col, select
-
-        from backend.codes.models import Code
-
-        stmt = (
-            select(Code)
-            .where(Code.project_id == member.project.id, col(Code.deleted_at).is_not(None))
-            .order_by(Code.id)
-        )
-        codes = list((await session.exec(stmt)).all())
+    codes = await (service.deleted_codes if deleted else service.live_codes)(
+        session, member.project.id
+    )
     rows = await service.public(session, codes)
     response.headers["Content-Range"] = f"codes 0-{max(len(rows) - 1, 0)}/{len(rows)}"
     return rows
@@ -69,6 +60,13 @@ async def export_codebook(
     if not records:
         raise HTTPException(404, "the codebook is empty")
     name = f"codebook-project-{member.project.id}"
+    try:
+        return _export(records, name, format)
+    except CodebookFormatError as exc:
+        raise HTTPException(409, f"the codebook cannot be exported as it is: {exc}") from exc
+
+
+def _export(records, name: str, format: str) -> Response:  # noqa: A002
     if format == "csv":
         return Response(
             to_csv(records),
@@ -96,9 +94,13 @@ async def import_codebook(
         raise HTTPException(400, "the CSV file is not UTF-8 text") from exc
     except CodebookFormatError as exc:
         raise HTTPException(400, str(exc)) from exc
-    created, skipped = await service.import_records(
-        session, member.project.id, records, member.user.id
-    )
+    try:
+        created, skipped = await service.import_records(
+            session, member.project.id, records, member.user.id
+        )
+    except service.CodebookError as exc:
+        await session.rollback()
+        raise _fail(exc) from exc
     await session.commit()
     return ImportResult(created=created, skipped=skipped)
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 
+from pydantic import ValidationError
 from sqlalchemy import func
 from sqlmodel import col, delete, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from backend.annotations.models import Annotation, AnnotationCode
+from backend.annotations.service import record_code_change
 from backend.audit import audit
 from backend.codes.exchange import CodeRecord
 from backend.codes.models import Code, CodeCreate, CodeKind, CodePublic, CodeUpdate
@@ -77,16 +79,45 @@ async def _check_name(
     name: str,
     exclude: int | None = None,
 ) -> None:
-    stmt = select(Code.id).where(
+    if await _sibling_named(session, project_id, parent_id, name, exclude):
+        raise CodebookError(f"a code named '{name}' already exists there", 409)
+
+
+async def _sibling_named(
+    session: AsyncSession,
+    project_id: int,
+    parent_id: int | None,
+    name: str,
+    exclude: int | None = None,
+) -> Code | None:
+    """Compared with casefold() in Python: SQLite's lower() only knows ASCII."""
+    stmt = select(Code).where(
         Code.project_id == project_id,
         Code.parent_id == parent_id,
-        func.lower(Code.name) == name.lower(),
         col(Code.deleted_at).is_(None),
     )
-    if exclude is not None:
-        stmt = stmt.where(Code.id != exclude)
-    if (await session.exec(stmt)).first():
-        raise CodebookError(f"a code named '{name}' already exists there", 409)
+    wanted = name.casefold()
+    for code in (await session.exec(stmt)).all():
+        if code.id != exclude and code.name.casefold() == wanted:
+            return code
+    return None
+
+
+async def _move_children(session: AsyncSession, code: Code, new_parent: int | None) -> None:
+    """Sub-codes of `code` move under `new_parent`, refused if a name would clash."""
+    children = (await session.exec(select(Code).where(Code.parent_id == code.id))).all()
+    for child in children:
+        if child.deleted_at is None and await _sibling_named(
+            session, code.project_id, new_parent, child.name, exclude=code.id
+        ):
+            raise CodebookError(
+                f"sub-code '{child.name}' would clash with a code of the same name; "
+                "rename or merge it first",
+                409,
+            )
+    for child in children:
+        child.parent_id = new_parent
+        session.add(child)
 
 
 async def _check_parent(
@@ -149,13 +180,12 @@ async def merge(session: AsyncSession, source: Code, target: Code, user_id: int)
             )
         ).all()
     )
+    await _move_children(session, source, target.id)
     await session.exec(delete(AnnotationCode).where(AnnotationCode.code_id == source.id))
     session.add_all(
         AnnotationCode(annotation_id=a, code_id=target.id) for a in links if a not in already
     )
-    for child in (await session.exec(select(Code).where(Code.parent_id == source.id))).all():
-        child.parent_id = target.id
-        session.add(child)
+    await record_code_change(session, links, user_id)
     source.deleted_at, source.merged_into = utcnow(), target.id
     session.add(source)
     _changed(session, source, "code.merged", user_id, into=target.id, annotations=len(links))
@@ -172,9 +202,7 @@ async def remove(session: AsyncSession, code: Code, user_id: int, *, force: bool
             "with force=true (restorable)",
             409,
         )
-    for child in (await session.exec(select(Code).where(Code.parent_id == code.id))).all():
-        child.parent_id = code.parent_id
-        session.add(child)
+    await _move_children(session, code, code.parent_id)
     code.deleted_at = utcnow()
     session.add(code)
     _changed(session, code, "code.deleted", user_id, annotations=used)
@@ -216,6 +244,15 @@ async def live_codes(session: AsyncSession, project_id: int) -> list[Code]:
     return list((await session.exec(stmt)).all())
 
 
+async def deleted_codes(session: AsyncSession, project_id: int) -> list[Code]:
+    stmt = (
+        select(Code)
+        .where(Code.project_id == project_id, col(Code.deleted_at).is_not(None))
+        .order_by(Code.id)
+    )
+    return list((await session.exec(stmt)).all())
+
+
 def to_records(codes: Sequence[Code]) -> list[CodeRecord]:
     """Tree order (parents first), as the exchange formats need."""
     by_parent: dict[int | None, list[Code]] = {}
@@ -250,27 +287,22 @@ async def import_records(
     created = skipped = 0
     for record in records:
         parent_id = ids.get(record.parent_guid) if record.parent_guid else None
-        existing = (
-            await session.exec(
-                select(Code).where(
-                    Code.project_id == project_id,
-                    Code.parent_id == parent_id,
-                    func.lower(Code.name) == record.name.lower(),
-                    col(Code.deleted_at).is_(None),
-                )
-            )
-        ).first()
+        existing = await _sibling_named(session, project_id, parent_id, record.name)
         if existing:
             ids[record.guid], skipped = existing.id, skipped + 1
             continue
-        data = CodeCreate(
-            name=record.name,
-            kind=CodeKind(record.kind),
-            parent_id=parent_id,
-            colour=record.colour,
-            definition=record.definition,
-            memo=record.memo,
-        )
+        try:
+            data = CodeCreate(
+                name=record.name,
+                kind=CodeKind(record.kind),
+                parent_id=parent_id,
+                colour=record.colour,
+                definition=record.definition,
+                memo=record.memo,
+            )
+        except ValidationError as exc:
+            problem = "; ".join(e["msg"] for e in exc.errors())
+            raise CodebookError(f"code '{record.name[:60]}' cannot be imported: {problem}") from exc
         code = await create(session, project_id, data, user_id)
         ids[record.guid], created = code.id, created + 1
     return created, skipped
