@@ -17,7 +17,7 @@ from fastapi import APIRouter, Header, Query, Request
 from fastapi.responses import StreamingResponse
 
 from backend.api.auth import ProjectMember
-from backend.api.deps import RuntimeDep
+from backend.api.deps import RuntimeDep, SessionDep
 from backend.events.service import events_after, last_event_id
 
 router = APIRouter(prefix="/api/projects/{project_id}", tags=["events"])
@@ -30,10 +30,14 @@ async def stream(
     request: Request,
     member: ProjectMember,
     rt: RuntimeDep,
+    session: SessionDep,
     after: int | None = Query(default=None, ge=0),
     last_event_id_header: str | None = Header(default=None, alias="Last-Event-ID"),
 ):
     project_id = member.project.id
+    # The request's session would otherwise hold a pool connection for the life of
+    # the stream; the stream opens short sessions of its own.
+    await session.close()
     start = after
     if last_event_id_header and last_event_id_header.isdigit():
         start = int(last_event_id_header)
