@@ -1,0 +1,287 @@
+"""Elasticsearch at scale: bulk indexing throughput, and search latency through the API
+vs the same query sent straight to Elasticsearch, vs the SQLite FTS5 engine.
+
+    .venv/bin/python benchmarks/es_bench.py [--passages 1000000] [--es-url URL] [--repeat 5]
+
+1. Builds a database of N generated passages (make_corpus.py's chain) in
+   benchmarks/out/es_<N>/ (documents, versions, passages: what ingest writes).
+2. Indexes it into Elasticsearch through `indexing.rebuild` (the code path
+   `evidence reindex` uses: read from SQL, bulk in batches) and into FTS5 the
+   same way, timing each.
+3. Starts the API twice (uvicorn on 127.0.0.1; once per engine) and times, for the
+   20 queries of search_bench.py, GET /api/search against the same body POSTed
+   to Elasticsearch's _search directly (both over HTTP, facets on, limit 20).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import dataclasses
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+from make_corpus import DEFAULT_CORPUS, batches, train
+from search_bench import QUERIES
+from sqlalchemy import insert
+
+from backend.accounts.models import UserCreate
+from backend.accounts.service import create_token, create_user
+from backend.core.config import Settings
+from backend.core.runtime import Runtime
+from backend.documents.models import Document, DocumentVersion, Passage
+from backend.indexing.service import rebuild
+from backend.projects.models import ProjectCreate
+from backend.projects.service import create_project
+from search.base import SearchRequest
+from search.elastic.engine import ElasticsearchEngine, search_body
+from search.query import prepare
+
+HERE = Path(__file__).resolve().parent
+PREFIX = "bench"
+PROJECT = 1  # the benchmark database holds one project
+
+
+async def fill_database(rt: Runtime, chain, n: int, n_docs: int) -> str:
+    """Returns an API token of the project's admin, for the HTTP measurements."""
+    async with rt.sessions() as s:
+        user = await create_user(
+            s, UserCreate(email="bench@example.org", name="bench", password="benchmark password")
+        )
+        project = await create_project(s, ProjectCreate(name="Benchmark"), user)
+        _, token = await create_token(s, user, "bench")
+        await s.commit()
+        await s.exec(
+            insert(Document),
+            params=[
+                {
+                    "id": i,
+                    "project_id": project.id,
+                    "title": f"Document {i}",
+                    "original_filename": f"doc{i}.pdf",
+                    "sha256": f"{i:064d}",
+                    "current_version_id": i,
+                    "source_type": "document",
+                    "document_type": "other",
+                }
+                for i in range(1, n_docs + 1)
+            ],
+        )
+        await s.exec(
+            insert(DocumentVersion),
+            params=[
+                {
+                    "id": i,
+                    "document_id": i,
+                    "number": 1,
+                    "sha256": f"{i:064d}",
+                    "size_bytes": 0,
+                    "format": "pdf",
+                    "stored_path": "-",
+                    "text": "",
+                    "page_offsets": [],
+                }
+                for i in range(1, n_docs + 1)
+            ],
+        )
+        await s.commit()
+    clock = {"t0": time.perf_counter(), "generate": 0.0}
+    async for batch in batches(chain, n, n_docs, 5000, 2025, clock):
+        async with rt.sessions() as s:
+            await s.exec(
+                insert(Passage),
+                params=[
+                    {
+                        "id": d.passage_id,
+                        "document_id": d.document_id,
+                        "version_id": d.document_id,
+                        "ordinal": d.passage_id,
+                        "heading_path": [],
+                        "start": 0,
+                        "end": len(d.text),
+                        "page_start": 1,
+                        "page_end": 1,
+                        "text": d.text,
+                    }
+                    for d in batch
+                ],
+            )
+            await s.commit()
+    await _spread_metadata(rt, n_docs)
+    return token
+
+
+async def _spread_metadata(rt: Runtime, n_docs: int) -> None:
+    from make_corpus import documents
+
+    async with rt.sessions() as s:
+        for i, meta in enumerate(documents(n_docs, random.Random(7)), 1):
+            doc = await s.get(Document, i)
+            doc.source_type, doc.document_type = meta["source_type"], meta["document_type"]
+            doc.organisation, doc.date = meta["organisation"], meta["date"]
+        await s.commit()
+
+
+async def index_both(settings: Settings, es_url: str) -> None:
+    rt = Runtime.start(settings)
+    es = ElasticsearchEngine(es_url, PREFIX)
+    try:
+        for engine in (es, rt.search):
+            await engine.ensure_ready()
+            t0 = time.perf_counter()
+            total = await rebuild(rt.sessions, engine)
+            elapsed = time.perf_counter() - t0
+            print(
+                f"indexed {total:,} passages into {engine.name} in {elapsed:.0f}s = "
+                f"{total / elapsed:,.0f} passages/s (read from SQL + analysis + writes)"
+            )
+    finally:
+        await es.close()
+        await rt.close()
+
+
+def serve(data: Path, engine: str, es_url: str, port: int) -> subprocess.Popen:
+    env = {
+        **os.environ,
+        "EVIDENCE_DATA_DIR": str(data),
+        "SEARCH_ENGINE": engine,
+        "ELASTICSEARCH_URL": es_url,
+        "ELASTICSEARCH_INDEX_PREFIX": PREFIX,
+    }
+    exe = Path(sys.executable).parent / "evidence"
+    proc = subprocess.Popen(
+        [str(exe), "serve", "--port", str(port), "--no-worker"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    for _ in range(120):
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/api/health", timeout=60).status_code:
+                return proc
+        except httpx.HTTPError:
+            time.sleep(1)
+    raise RuntimeError(f"the API on port {port} did not start")
+
+
+def api_params(q) -> dict:
+    f = q.filters
+    params = {
+        "q": q.text,
+        "offset": q.offset,
+        "limit": 20,
+        "source_type": list(f.source_types),
+        "organisation": list(f.organisations),
+    }
+    if f.date_from:
+        params["date_from"], params["date_to"] = f.date_from.isoformat(), f.date_to.isoformat()
+    return params
+
+
+def timed(call, repeat: int) -> list[float]:
+    call()  # warm-up
+    out = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        call()
+        out.append((time.perf_counter() - t0) * 1000)
+    return out
+
+
+def pct(values: list[float], q: float) -> float:
+    values = sorted(values)
+    return values[min(len(values) - 1, round(q * (len(values) - 1)))]
+
+
+def compare(es_url: str, ports: dict[str, int], repeat: int, token: str) -> None:
+    http = httpx.Client(timeout=120)
+    api = httpx.Client(timeout=120, headers={"Authorization": f"Bearer {token}"})
+    alias = f"{PREFIX}-passages"
+    rows, all_t = [], {"direct": [], "api_es": [], "api_sqlite": []}
+    for q in QUERIES:
+        # The API adds the project filter; the direct query carries the same one.
+        scoped = dataclasses.replace(q.filters, project_ids=(PROJECT,))
+        body = search_body(SearchRequest(prepare(q.text), scoped, q.offset, 20))
+        params = api_params(q)
+        t = {
+            "direct": timed(
+                lambda b=body: http.post(f"{es_url}/{alias}/_search", json=b).raise_for_status(),
+                repeat,
+            ),
+            "api_es": timed(
+                lambda p=params: api.get(
+                    f"http://127.0.0.1:{ports['elasticsearch']}/api/projects/{PROJECT}/search",
+                    params=p,
+                ).raise_for_status(),
+                repeat,
+            ),
+            "api_sqlite": timed(
+                lambda p=params: api.get(
+                    f"http://127.0.0.1:{ports['sqlite']}/api/projects/{PROJECT}/search", params=p
+                ).raise_for_status(),
+                repeat,
+            ),
+        }
+        for k, v in t.items():
+            all_t[k] += v
+        label = q.text + (f"  [{q.note}]" if q.note else "")
+        rows.append((label, *(statistics.median(t[k]) for k in t)))
+    print(
+        f"\n{'query':<48} {'ES direct':>10} {'API(ES)':>9} {'ratio':>6} {'API(FTS5)':>10}"
+        "   (median ms)"
+    )
+    for label, d, a, s in rows:
+        print(f"{label[:48]:<48} {d:>10.1f} {a:>9.1f} {a / d:>6.2f} {s:>10.1f}")
+    for k, v in all_t.items():
+        print(f"{k:<11} p50 {pct(v, 0.5):7.1f} ms   p95 {pct(v, 0.95):7.1f} ms   (n={len(v)})")
+    api, direct = all_t["api_es"], all_t["direct"]
+    print(
+        f"API overhead on Elasticsearch: p50 x{pct(api, 0.5) / pct(direct, 0.5):.2f}, "
+        f"p95 x{pct(api, 0.95) / pct(direct, 0.95):.2f} (target <= 1.25)"
+    )
+
+
+async def build(settings: Settings, a: argparse.Namespace) -> None:
+    chain = train(DEFAULT_CORPUS)
+    rt = Runtime.start(settings)
+    t0 = time.perf_counter()
+    try:
+        token = await fill_database(rt, chain, a.passages, a.documents)
+    finally:
+        await rt.close()
+    (settings.data_dir / "bench-token").write_text(token)
+    print(f"database with {a.passages:,} passages written in {time.perf_counter() - t0:.0f}s")
+    await index_both(settings, a.es_url)
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--passages", type=int, default=1_000_000)
+    p.add_argument("--documents", type=int, default=5_000)
+    p.add_argument("--es-url", default="http://127.0.0.1:9200")
+    p.add_argument("--repeat", type=int, default=5)
+    p.add_argument("--skip-build", action="store_true", help="reuse benchmarks/out/es_<N>/")
+    a = p.parse_args()
+    data = HERE / "out" / f"es_{a.passages}"
+    settings = Settings(evidence_data_dir=data, database_url=None)
+    if not a.skip_build:
+        shutil.rmtree(data, ignore_errors=True)
+        asyncio.run(build(settings, a))
+    ports = {"elasticsearch": 8791, "sqlite": 8792}
+    procs = [serve(data, engine, a.es_url, port) for engine, port in ports.items()]
+    try:
+        compare(a.es_url, ports, a.repeat, (data / "bench-token").read_text())
+    finally:
+        for proc in procs:
+            proc.terminate()
+
+
+if __name__ == "__main__":
+    main()
