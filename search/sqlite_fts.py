@@ -5,7 +5,8 @@ One contentless FTS5 table with two columns over the same passage text:
 `exact` (folded words, for phrases, proximity and prefixes) and `stem` (the
 Porter stems without stop words, written by search.analysis, for terms). That
 gives Elasticsearch's "stemmed for ranking, exact for phrases" in one MATCH and
-one BM25 score. The text and filter fields live in `search_passage`.
+one BM25 score. Filter fields live in `search_passage`, the text in `search_text`
+(see sqlite_store.py).
 """
 
 from __future__ import annotations
@@ -205,7 +206,7 @@ def _texts(conn: sqlite3.Connection, ids: list[int]) -> dict[int, str]:
         return {}
     marks = ",".join("?" * len(ids))
     rows = conn.execute(
-        f"SELECT passage_id, text FROM search_passage WHERE passage_id IN ({marks})", ids
+        f"SELECT passage_id, text FROM search_text WHERE passage_id IN ({marks})", ids
     )
     return dict(rows.fetchall())
 

@@ -1,6 +1,8 @@
 """The SQLite engine's tables and writes (search lives in sqlite_fts.py).
 
-Tables: `search_passage` (text and filter fields), `search_fts` (contentless
+Tables: `search_passage` (filter and facet fields: narrow rows, so joining every
+match to them stays cheap), `search_text` (the text, read for highlights and
+deletes only), `search_fts` (contentless
 FTS5 over `exact` and `stem`), `search_document` (the outbox sequence number
 last applied per document, so an older write arriving late never overwrites a
 newer one). A rebuild fills `*_new` copies in short transactions and swaps them
@@ -18,8 +20,8 @@ from search.base import PassageDoc
 
 # The contentless index is only as good as the analysis that wrote it: a change
 # of analysis is a change of schema, and the index is rebuilt.
-SCHEMA_VERSION = f"4-{ANALYSIS_VERSION}"
-TABLES = ("search_passage", "search_fts", "search_document", "search_tag")
+SCHEMA_VERSION = f"5-{ANALYSIS_VERSION}"
+TABLES = ("search_passage", "search_text", "search_fts", "search_document", "search_tag")
 
 _META = """
 CREATE TABLE IF NOT EXISTS search_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -28,7 +30,8 @@ _TABLES = """
 CREATE TABLE IF NOT EXISTS search_passage{s} (
     passage_id INTEGER PRIMARY KEY, project_id INTEGER NOT NULL, document_id INTEGER NOT NULL,
     version_id INTEGER NOT NULL, source_type TEXT, document_type TEXT, organisation TEXT,
-    date TEXT, year TEXT, text TEXT NOT NULL);
+    date TEXT, year TEXT);
+CREATE TABLE IF NOT EXISTS search_text{s} (passage_id INTEGER PRIMARY KEY, text TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS search_passage{s}_document ON search_passage{s} (document_id);
 CREATE VIRTUAL TABLE IF NOT EXISTS search_fts{s} USING fts5(
     exact, stem, content='', tokenize='unicode61 remove_diacritics 2', prefix='2 3');
@@ -103,7 +106,9 @@ def _newer_than(conn: sqlite3.Connection, document_ids: list[int], seq: int) -> 
 
 def _delete_document(conn: sqlite3.Connection, document_id: int) -> None:
     rows = conn.execute(
-        "SELECT passage_id, text FROM search_passage WHERE document_id = ?", (document_id,)
+        "SELECT t.passage_id, t.text FROM search_passage p JOIN search_text t "
+        "ON t.passage_id = p.passage_id WHERE p.document_id = ?",
+        (document_id,),
     ).fetchall()
     # Contentless FTS5 deletes need the values that were indexed: derived from the
     # text by the same analysis (SCHEMA_VERSION changes when the analysis does).
@@ -116,13 +121,14 @@ def _delete_document(conn: sqlite3.Connection, document_id: int) -> None:
         "(SELECT passage_id FROM search_passage WHERE document_id = ?)",
         (document_id,),
     )
+    conn.executemany("DELETE FROM search_text WHERE passage_id = ?", ((r[0],) for r in rows))
     conn.execute("DELETE FROM search_passage WHERE document_id = ?", (document_id,))
 
 
 def insert(conn: sqlite3.Connection, docs: Iterable[PassageDoc], suffix: str = "") -> None:
     docs = list(docs)
     conn.executemany(
-        f"INSERT INTO search_passage{suffix} VALUES (?,?,?,?,?,?,?,?,?,?)",
+        f"INSERT INTO search_passage{suffix} VALUES (?,?,?,?,?,?,?,?,?)",
         (
             (
                 d.passage_id,
@@ -134,10 +140,12 @@ def insert(conn: sqlite3.Connection, docs: Iterable[PassageDoc], suffix: str = "
                 d.organisation,
                 d.date.isoformat() if d.date else None,
                 str(d.date.year) if d.date else None,
-                d.text,
             )
             for d in docs
         ),
+    )
+    conn.executemany(
+        f"INSERT INTO search_text{suffix} VALUES (?, ?)", ((d.passage_id, d.text) for d in docs)
     )
     conn.executemany(
         f"INSERT INTO search_fts{suffix} (rowid, exact, stem) VALUES (?, ?, ?)",
