@@ -171,6 +171,8 @@ async def documents(rt: Runtime, args: argparse.Namespace) -> int:
 
 async def reindex(rt: Runtime, _args: argparse.Namespace) -> int:
     await rt.search.ensure_ready()
+    if abandoned := await indexing.abandon_runs(rt.sessions, rt.search):
+        print(f"closed {abandoned} unfinished rebuild(s) left by stopped processes")
     total = await indexing.rebuild(rt.sessions, rt.search)
     print(f"reindexed {total} passages into the {rt.search.name} engine")
     return 0

@@ -97,6 +97,16 @@ async def _rebuilding(session: AsyncSession, engine: SearchEngine) -> bool:
     return (await session.exec(stmt)).first() is not None
 
 
+async def _older_run(session: AsyncSession, engine: SearchEngine, run_id: int) -> bool:
+    stmt = select(ReindexRun.id).where(
+        ReindexRun.engine == engine.name,
+        ReindexRun.id < run_id,
+        col(ReindexRun.finished_at).is_(None),
+        col(ReindexRun.started_at) > utcnow() - REBUILD_TIMEOUT,
+    )
+    return (await session.exec(stmt)).first() is not None
+
+
 async def prepare_index(maker: async_sessionmaker[AsyncSession], engine: SearchEngine) -> None:
     """Create the index if needed; a new, outdated or empty index over a non-empty
     database is rebuilt from the database."""
@@ -111,6 +121,21 @@ async def prepare_index(maker: async_sessionmaker[AsyncSession], engine: SearchE
         log.warning("search engine not ready (%s); searches answer 503 until it is", exc.message)
 
 
+async def abandon_runs(maker: async_sessionmaker[AsyncSession], engine: SearchEngine) -> int:
+    """Close rebuild runs left open by a process that died (an operator's call:
+    `evidence reindex` does it, since a dead run holds drains back for hours)."""
+    async with maker() as session:
+        stmt = select(ReindexRun).where(
+            ReindexRun.engine == engine.name, col(ReindexRun.finished_at).is_(None)
+        )
+        runs = (await session.exec(stmt)).all()
+        for run in runs:
+            run.finished_at = utcnow()
+            session.add(run)
+        await session.commit()
+        return len(runs)
+
+
 async def rebuild(maker: async_sessionmaker[AsyncSession], engine: SearchEngine) -> int:
     """Rebuild the whole index from the database and switch to it, then drain: the
     queue's rows are re-applied (harmless: writes are idempotent and ordered)."""
@@ -119,6 +144,14 @@ async def rebuild(maker: async_sessionmaker[AsyncSession], engine: SearchEngine)
         run = ReindexRun(engine=engine.name, covered=covered)
         session.add(run)
         await session.commit()
+        if await _older_run(session, engine, run.id):
+            # Another process is rebuilding (both would fill the same new index).
+            await session.delete(run)
+            await session.commit()
+            log.warning(
+                "a rebuild of the %s index is already running; not starting another", engine.name
+            )
+            return 0
     try:
         total = await engine.rebuild(all_docs(maker), seq=covered)
     finally:

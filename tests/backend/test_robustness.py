@@ -208,3 +208,15 @@ async def test_insulin_upload_still_works_end_to_end(api):
     done = await run_job(runtime_of(api), job["id"])
     assert done.outcome == "unchanged"  # the corpus already holds these bytes
     assert json.dumps(done.model_dump(mode="json"))
+
+
+async def test_a_second_rebuild_does_not_start_while_one_runs(api):
+    from backend.indexing.models import ReindexRun
+
+    rt = runtime_of(api)
+    async with rt.sessions() as session:
+        session.add(ReindexRun(engine=rt.search.name, covered=0))  # another process's run
+        await session.commit()
+    before = await rt.search.count()
+    assert await indexing.rebuild(rt.sessions, rt.search) == 0
+    assert await rt.search.count() == before  # the running one was not disturbed
