@@ -132,8 +132,10 @@ async def token_user(session: AsyncSession, token: str) -> User | None:
     api_token, user = found
     if api_token.revoked_at is not None or not user.is_active:
         return None
-    api_token.last_used_at = utcnow()
-    session.add(api_token)
+    # At most one write a minute per token: scripts call in tight loops.
+    if api_token.last_used_at is None or utcnow() - api_token.last_used_at > timedelta(minutes=1):
+        api_token.last_used_at = utcnow()
+        session.add(api_token)
     return user
 
 

@@ -39,7 +39,8 @@ async def caller(request: Request, session: SessionDep) -> Caller:
         user = await accounts.token_user(session, auth[7:].strip())
         if user is None:
             raise HTTPException(401, "the API token is not valid (revoked or mistyped)")
-        await session.commit()
+        if session.dirty:
+            await session.commit()
         return Caller(user, None)
     cookie = request.cookies.get(SESSION_COOKIE)
     found = await accounts.session_user(session, cookie) if cookie else None
