@@ -162,7 +162,7 @@ def serve(data: Path, engine: str, es_url: str, port: int) -> subprocess.Popen:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    for _ in range(120):
+    for _ in range(900):  # a first start may rebuild an outdated index
         try:
             if httpx.get(f"http://127.0.0.1:{port}/api/health", timeout=60).status_code:
                 return proc
