@@ -1,7 +1,17 @@
-"""Errors a CLI command ends with: a message and a non-zero exit, no traceback."""
+"""Errors the services and commands end with: always a message a person can act on."""
 
 
 class CommandError(Exception):
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
+
+
+class ServiceError(Exception):
+    """A use case refused: `status` is the HTTP answer the API gives it (routes turn
+    it into one with `backend.api.errors.http_error`)."""
+
+    def __init__(self, message: str, status: int = 400) -> None:
+        super().__init__(message)
+        self.message = message
+        self.status = status

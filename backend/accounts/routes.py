@@ -16,6 +16,7 @@ from backend.accounts.models import (
 )
 from backend.api.auth import CSRF_COOKIE, SESSION_COOKIE, CallerDep, CurrentUser
 from backend.api.deps import Id, SessionDep, SettingsDep
+from backend.api.errors import http_error
 from backend.core.time import utcnow
 
 router = APIRouter(prefix="/api", tags=["accounts"])
@@ -40,11 +41,6 @@ class TokenCreated(BaseModel):
     info: ApiTokenPublic
 
 
-def _fail(exc: service.AccountError) -> HTTPException:
-    headers = {"Retry-After": "900"} if exc.status == 429 else None
-    return HTTPException(exc.status, exc.message, headers=headers)
-
-
 @router.post("/auth/login", response_model=Me)
 async def login(
     body: Login, request: Request, response: Response, session: SessionDep, settings: SettingsDep
@@ -53,7 +49,7 @@ async def login(
     try:
         user, token, row = await service.sign_in(session, body.email, body.password, ip)
     except service.AccountError as exc:
-        raise _fail(exc) from exc
+        raise http_error(exc) from exc
     await session.commit()
     max_age = service.SESSION_DAYS * 86400
     response.set_cookie(
@@ -134,6 +130,6 @@ async def create_user(body: UserCreate, user: CurrentUser, session: SessionDep):
     try:
         created = await service.create_user(session, body, by=user.id)
     except service.AccountError as exc:
-        raise _fail(exc) from exc
+        raise http_error(exc) from exc
     await session.commit()
     return created

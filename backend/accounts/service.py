@@ -20,6 +20,7 @@ from backend.accounts.models import (
 from backend.audit import audit
 from backend.core.security import hash_password, new_token, token_hash, verify_password
 from backend.core.time import utcnow
+from backend.errors import ServiceError
 
 SESSION_DAYS = 14
 WINDOW = timedelta(minutes=15)
@@ -27,11 +28,8 @@ MAX_FAILURES_PER_EMAIL = 5
 MAX_FAILURES_PER_IP = 30
 
 
-class AccountError(Exception):
-    def __init__(self, message: str, status: int = 400) -> None:
-        super().__init__(message)
-        self.message = message
-        self.status = status
+class AccountError(ServiceError):
+    pass
 
 
 async def create_user(session: AsyncSession, data: UserCreate, by: int | None = None) -> User:

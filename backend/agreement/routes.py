@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Query
+from fastapi import APIRouter, Query
 from pydantic import Field
 
 from backend.agreement import service
 from backend.api.auth import ProjectMember
 from backend.api.deps import SessionDep
+from backend.api.errors import http_error
 
 router = APIRouter(prefix="/api/projects/{project_id}", tags=["analysis"])
 DbId = Annotated[int, Field(ge=1, le=2**31 - 1)]
@@ -30,5 +31,5 @@ async def agreement(
             session, member.project.id, coder_id, code_id or []
         )
     except service.AgreementError as exc:
-        raise HTTPException(400, exc.message) from exc
+        raise http_error(exc) from exc
     return {"documents": documents, **asdict(report)}

@@ -18,12 +18,11 @@ from backend.agreement.stats import AgreementReport, agreement_report
 from backend.annotations.models import Annotation, AnnotationCode
 from backend.codes.models import Code
 from backend.documents.models import Document, Passage
+from backend.errors import ServiceError
 
 
-class AgreementError(Exception):
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+class AgreementError(ServiceError):
+    pass
 
 
 async def compute(

@@ -26,16 +26,13 @@ from backend.annotations.models import (
 from backend.annotations.present import to_public
 from backend.api.auth import ProjectCoder, ProjectMember
 from backend.api.deps import Id, SessionDep
+from backend.api.errors import http_error
 from backend.api.listing import ListParamsDep, paginate
 from backend.codes.service import descendants
 
 router = APIRouter(prefix="/api/projects/{project_id}/annotations", tags=["annotations"])
 JSONLD = 'application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"'
 SORTABLE = {"id", "start", "created_at", "updated_at", "document_id", "author_id"}
-
-
-def _fail(exc: service.AnnotationError) -> HTTPException:
-    return HTTPException(exc.status, exc.message)
 
 
 def _etag(a: Annotation) -> dict[str, str]:
@@ -129,7 +126,7 @@ async def create_annotation(
     try:
         created = await service.create(session, member.project.id, member.user.id, body)
     except service.AnnotationError as exc:
-        raise _fail(exc) from exc
+        raise http_error(exc) from exc
     await session.commit()
     response.headers.update(_etag(created))
     return (await to_public(session, [created]))[0]
@@ -142,7 +139,7 @@ async def read_annotation(
     try:
         found = await service.get(session, member.project.id, annotation_id)
     except service.AnnotationError as exc:
-        raise _fail(exc) from exc
+        raise http_error(exc) from exc
     response.headers.update(_etag(found))
     return (await to_public(session, [found]))[0]
 
@@ -164,7 +161,7 @@ async def update_annotation(
         found = await service.get(session, member.project.id, annotation_id)
         changed = await service.update(session, found, member.user.id, body, expected)
     except service.AnnotationError as exc:
-        raise _fail(exc) from exc
+        raise http_error(exc) from exc
     except service.StaleEdit as exc:
         return await _conflict(session, exc)
     await session.commit()
@@ -192,7 +189,7 @@ async def _set_deleted(annotation_id, member, session, deleted: bool, expected):
         found = await service.get(session, member.project.id, annotation_id)
         changed = await service.set_deleted(session, found, member.user.id, deleted, expected)
     except service.AnnotationError as exc:
-        raise _fail(exc) from exc
+        raise http_error(exc) from exc
     except service.StaleEdit as exc:
         return await _conflict(session, exc)
     await session.commit()
@@ -206,5 +203,5 @@ async def annotation_history(annotation_id: Id, member: ProjectMember, session: 
     try:
         await service.get(session, member.project.id, annotation_id)
     except service.AnnotationError as exc:
-        raise _fail(exc) from exc
+        raise http_error(exc) from exc
     return await service.history(session, annotation_id)

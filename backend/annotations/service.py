@@ -21,15 +21,13 @@ from backend.annotations.models import (
 from backend.codes.models import Code
 from backend.core.time import utcnow
 from backend.documents.models import Document, DocumentVersion, Passage
+from backend.errors import ServiceError
 from backend.events.service import publish
 from backend.indexing.service import mark_for_index
 
 
-class AnnotationError(Exception):
-    def __init__(self, message: str, status: int = 400) -> None:
-        super().__init__(message)
-        self.message = message
-        self.status = status
+class AnnotationError(ServiceError):
+    pass
 
 
 class StaleEdit(Exception):

@@ -4,13 +4,20 @@ from __future__ import annotations
 
 import logging
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, HTTPException, Request
 from fastapi.responses import JSONResponse
 
+from backend.errors import ServiceError
 from ingest.errors import IngestError
 from search.errors import EngineUnavailable, QuerySyntaxError, SearchError
 
 log = logging.getLogger(__name__)
+
+
+def http_error(exc: ServiceError) -> HTTPException:
+    """A service's refusal as the HTTP answer it names (429 says when to retry)."""
+    headers = {"Retry-After": "900"} if exc.status == 429 else None
+    return HTTPException(exc.status, exc.message, headers=headers)
 
 
 def install(app: FastAPI) -> None:

@@ -9,6 +9,7 @@ from pydantic import BaseModel
 
 from backend.api.auth import ProjectAdmin, ProjectMember
 from backend.api.deps import Id, SessionDep
+from backend.api.errors import http_error
 from backend.codes import service
 from backend.codes.exchange import CodebookFormatError, from_csv, from_qdc, to_csv, to_qdc
 from backend.codes.models import CodeCreate, CodePublic, CodeUpdate
@@ -24,10 +25,6 @@ class MergeInto(BaseModel):
 class ImportResult(BaseModel):
     created: int
     skipped: int
-
-
-def _fail(exc: service.CodebookError) -> HTTPException:
-    return HTTPException(exc.status, exc.message)
 
 
 @router.get("", response_model=list[CodePublic])
@@ -47,7 +44,7 @@ async def create_code(body: CodeCreate, member: ProjectAdmin, session: SessionDe
     try:
         code = await service.create(session, member.project.id, body, member.user.id)
     except service.CodebookError as exc:
-        raise _fail(exc) from exc
+        raise http_error(exc) from exc
     await session.commit()
     return (await service.public(session, [code]))[0]
 
@@ -100,7 +97,7 @@ async def import_codebook(
         )
     except service.CodebookError as exc:
         await session.rollback()
-        raise _fail(exc) from exc
+        raise http_error(exc) from exc
     await session.commit()
     return ImportResult(created=created, skipped=skipped)
 
@@ -110,7 +107,7 @@ async def read_code(code_id: Id, member: ProjectMember, session: SessionDep):
     try:
         code = await service.get_code(session, member.project.id, code_id, live=False)
     except service.CodebookError as exc:
-        raise _fail(exc) from exc
+        raise http_error(exc) from exc
     return (await service.public(session, [code]))[0]
 
 
@@ -121,7 +118,7 @@ async def update_code(code_id: Id, body: CodeUpdate, member: ProjectAdmin, sessi
         code = await service.get_code(session, member.project.id, code_id)
         code = await service.update(session, code, body, member.user.id)
     except service.CodebookError as exc:
-        raise _fail(exc) from exc
+        raise http_error(exc) from exc
     await session.commit()
     return (await service.public(session, [code]))[0]
 
@@ -134,7 +131,7 @@ async def merge_code(code_id: Id, body: MergeInto, member: ProjectAdmin, session
         await service.merge(session, source, target, member.user.id)
         await _reindex_codes(session, member.project.id, [source.id, target.id])
     except service.CodebookError as exc:
-        raise _fail(exc) from exc
+        raise http_error(exc) from exc
     await session.commit()
     return (await service.public(session, [target]))[0]
 
@@ -148,7 +145,7 @@ async def delete_code(
         await service.remove(session, code, member.user.id, force=force)
         await _reindex_codes(session, member.project.id, [code.id])
     except service.CodebookError as exc:
-        raise _fail(exc) from exc
+        raise http_error(exc) from exc
     await session.commit()
 
 
@@ -159,7 +156,7 @@ async def restore_code(code_id: Id, member: ProjectAdmin, session: SessionDep):
         code = await service.restore(session, code, member.user.id)
         await _reindex_codes(session, member.project.id, [code.id])
     except service.CodebookError as exc:
-        raise _fail(exc) from exc
+        raise http_error(exc) from exc
     await session.commit()
     return (await service.public(session, [code]))[0]
 

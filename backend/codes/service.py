@@ -16,14 +16,12 @@ from backend.audit import audit
 from backend.codes.exchange import CodeRecord
 from backend.codes.models import Code, CodeCreate, CodeKind, CodePublic, CodeUpdate
 from backend.core.time import utcnow
+from backend.errors import ServiceError
 from backend.events.service import publish
 
 
-class CodebookError(Exception):
-    def __init__(self, message: str, status: int = 400) -> None:
-        super().__init__(message)
-        self.message = message
-        self.status = status
+class CodebookError(ServiceError):
+    pass
 
 
 async def get_code(

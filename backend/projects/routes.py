@@ -7,6 +7,7 @@ from sqlmodel import select
 
 from backend.api.auth import CurrentUser, ProjectAdmin, ProjectMember
 from backend.api.deps import Id, SessionDep
+from backend.api.errors import http_error
 from backend.api.listing import ListParamsDep, paginate
 from backend.audit import audit
 from backend.projects import service
@@ -21,10 +22,6 @@ from backend.projects.models import (
 )
 
 router = APIRouter(prefix="/api/projects", tags=["projects"])
-
-
-def _fail(exc: service.MembershipError) -> HTTPException:
-    return HTTPException(exc.status, exc.message)
 
 
 @router.get("", response_model=list[ProjectPublic])
@@ -80,7 +77,7 @@ async def add_member(body: MemberCreate, member: ProjectAdmin, session: SessionD
             session, member.project.id, body.email, body.role, member.user
         )
     except service.MembershipError as exc:
-        raise _fail(exc) from exc
+        raise http_error(exc) from exc
     await session.commit()
     return added
 
@@ -97,7 +94,7 @@ async def change_member(
             session, member.project.id, membership_id, body.role, member.user
         )
     except service.MembershipError as exc:
-        raise _fail(exc) from exc
+        raise http_error(exc) from exc
     await session.commit()
     return changed
 
@@ -107,7 +104,7 @@ async def remove_member(membership_id: Id, member: ProjectAdmin, session: Sessio
     try:
         await service.change_member(session, member.project.id, membership_id, None, member.user)
     except service.MembershipError as exc:
-        raise _fail(exc) from exc
+        raise http_error(exc) from exc
     await session.commit()
 
 

@@ -9,6 +9,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from backend.accounts.models import User
 from backend.accounts.service import user_by_email
 from backend.audit import audit
+from backend.errors import ServiceError
 from backend.projects.models import (
     MemberPublic,
     Membership,
@@ -19,11 +20,8 @@ from backend.projects.models import (
 )
 
 
-class MembershipError(Exception):
-    def __init__(self, message: str, status: int = 400) -> None:
-        super().__init__(message)
-        self.message = message
-        self.status = status
+class MembershipError(ServiceError):
+    pass
 
 
 async def create_project(session: AsyncSession, data: ProjectCreate, owner: User) -> Project:
