@@ -18,15 +18,21 @@ from backend.annotations.routes import router as annotations_router
 from backend.api import errors
 from backend.api.guards import RejectNul
 from backend.api.health import router as health_router
+from backend.cmocs.routes import router as cmocs_router
 from backend.codes.routes import router as codes_router
 from backend.core.config import Settings, get_settings
 from backend.core.runtime import Runtime
 from backend.documents.routes import router as documents_router
 from backend.events.routes import router as events_router
+from backend.exports.routes import router as exports_router
 from backend.indexing import service as indexing
 from backend.ingest_jobs.routes import router as ingest_router
 from backend.projects.routes import router as projects_router
+from backend.proposals.routes import router as proposals_router
+from backend.saved_searches.routes import router as saved_searches_router
 from backend.searching.routes import router as search_router
+from backend.theories.routes import router as theories_router
+from backend.triangulation.routes import router as triangulation_router
 
 log = logging.getLogger(__name__)
 WEB_DIST = Path(__file__).resolve().parent.parent / "web" / "dist"
@@ -77,6 +83,12 @@ def create_app(settings: Settings | None = None, *, embedded_worker: bool = Fals
         annotations_router,
         events_router,
         agreement_router,
+        theories_router,
+        cmocs_router,
+        triangulation_router,
+        exports_router,
+        proposals_router,
+        saved_searches_router,
     )
     for router in routers:
         app.include_router(router)

@@ -63,6 +63,16 @@ class SearchRequest:
 
 
 @dataclass(frozen=True)
+class SimilarRequest:
+    """Passages like `text` ("more like this"): its most distinctive terms, any of them."""
+
+    text: str
+    filters: Filters = field(default_factory=Filters)
+    limit: int = 10
+    exclude_ids: tuple[int, ...] = ()  # e.g. the passage the text came from
+
+
+@dataclass(frozen=True)
 class SearchHit:
     passage_id: int
     score: float
@@ -103,6 +113,9 @@ class SearchEngine(Protocol):
         at the end; searches use the old index until then."""
 
     async def search(self, request: SearchRequest) -> SearchResult: ...
+
+    async def similar(self, request: SimilarRequest) -> tuple[SearchHit, ...]:
+        """Best matches first; empty when the text has no indexed term."""
 
     async def count(self) -> int: ...
 

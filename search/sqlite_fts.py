@@ -28,11 +28,13 @@ from search.base import (
     SearchHit,
     SearchRequest,
     SearchResult,
+    SimilarRequest,
 )
 from search.cursor import decode_cursor, encode_cursor
 from search.errors import QuerySyntaxError, SearchError, UnsupportedQuery
 from search.highlight import highlight
 from search.query import And, Node, Not, Or, Phrase, Term
+from search.similar import candidate_stems, salient
 
 FACET_SIZE = 50
 
@@ -125,8 +127,55 @@ class SqliteFtsEngine:
         )
         return SearchResult(total, hits, facets, _next_cursor(rows, request.limit))
 
+    async def similar(self, request: SimilarRequest) -> tuple[SearchHit, ...]:
+        return await anyio.to_thread.run_sync(self._similar, request)
+
+    def _similar(self, request: SimilarRequest) -> tuple[SearchHit, ...]:
+        where, params = _filter_sql(request.filters)
+        if request.exclude_ids:
+            where += f" AND p.passage_id NOT IN ({','.join('?' * len(request.exclude_ids))})"
+            params.extend(request.exclude_ids)
+        with closing(self._connect()) as conn:
+            total = conn.execute("SELECT count(*) FROM search_passage").fetchone()[0]
+            terms = salient(candidate_stems(request.text), _doc_freq(conn), total)
+            if not terms:
+                return ()
+            match = "stem : (" + " OR ".join(f'"{key}"' for key, _ in terms) + ")"
+            rows = conn.execute(
+                "SELECT f.rowid, bm25(search_fts) AS rank FROM search_fts f "
+                f"JOIN search_passage p ON p.passage_id = f.rowid WHERE search_fts MATCH ?{where} "
+                "ORDER BY rank, f.rowid LIMIT ?",
+                [match, *params, request.limit],
+            ).fetchall()
+            texts = _texts(conn, [r[0] for r in rows])
+        query = Or(tuple(Term(word) for _, word in terms))
+        return tuple(
+            SearchHit(pid, -rank, highlight(texts.get(pid, ""), query)) for pid, rank in rows
+        )
+
     async def close(self) -> None:
         return None
+
+
+def _doc_freq(conn: sqlite3.Connection):
+    """Document frequencies of stems, read from FTS5's own index."""
+    conn.execute(
+        "CREATE VIRTUAL TABLE IF NOT EXISTS temp.search_vocab "
+        "USING fts5vocab(main, search_fts, col)"
+    )
+
+    def lookup(keys) -> dict[str, int]:
+        keys = list(keys)
+        if not keys:
+            return {}
+        rows = conn.execute(
+            "SELECT term, doc FROM temp.search_vocab WHERE col = 'stem' "
+            f"AND term IN ({','.join('?' * len(keys))})",
+            keys,
+        )
+        return dict(rows.fetchall())
+
+    return lookup
 
 
 def to_match(node: Node) -> str:

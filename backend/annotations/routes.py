@@ -25,6 +25,7 @@ from backend.annotations.models import (
 )
 from backend.annotations.present import to_public
 from backend.api.auth import ProjectCoder, ProjectMember
+from backend.api.concurrency import conflict, etag, expected_version, required_version
 from backend.api.deps import Id, SessionDep
 from backend.api.errors import http_error
 from backend.api.listing import ListParamsDep, paginate
@@ -36,28 +37,12 @@ SORTABLE = {"id", "start", "created_at", "updated_at", "document_id", "author_id
 
 
 def _etag(a: Annotation) -> dict[str, str]:
-    return {"ETag": f'"{a.version}"'}
-
-
-def _expected(if_match: str | None, body_version: int | None) -> int | None:
-    if if_match:
-        raw = if_match.strip().removeprefix("W/").strip('"')
-        if not raw.isdigit():
-            raise HTTPException(400, 'If-Match must be the version in quotes, e.g. "3"')
-        return int(raw)
-    return body_version
+    return etag(a.version)
 
 
 async def _conflict(session, exc: service.StaleEdit) -> JSONResponse:
     (current,) = await to_public(session, [exc.current])
-    return JSONResponse(
-        {
-            "detail": "someone else changed this annotation; here is its current state",
-            "current": current.model_dump(mode="json"),
-        },
-        409,
-        headers=_etag(exc.current),
-    )
+    return conflict("annotation", current, exc.current.version)
 
 
 async def _filters(session, project_id: int, filters: dict) -> list:
@@ -154,9 +139,7 @@ async def update_annotation(
     response: Response,
     if_match: Annotated[str | None, Header()] = None,
 ):
-    expected = _expected(if_match, body.version)
-    if expected is None:
-        raise HTTPException(428, 'send the version you edited: If-Match: "<version>"')
+    expected = required_version(if_match, body.version, "annotation")
     try:
         found = await service.get(session, member.project.id, annotation_id)
         changed = await service.update(session, found, member.user.id, body, expected)
@@ -176,7 +159,8 @@ async def delete_annotation(
     session: SessionDep,
     if_match: Annotated[str | None, Header()] = None,
 ):
-    return await _set_deleted(annotation_id, member, session, True, _expected(if_match, None))
+    expected = expected_version(if_match, None)
+    return await _set_deleted(annotation_id, member, session, True, expected)
 
 
 @router.post("/{annotation_id}/restore", response_model=AnnotationPublic)

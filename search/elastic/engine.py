@@ -27,6 +27,7 @@ from search.base import (
     SearchHit,
     SearchRequest,
     SearchResult,
+    SimilarRequest,
 )
 from search.cursor import decode_cursor, encode_cursor
 from search.elastic.dsl import to_filters, to_query
@@ -39,6 +40,7 @@ from search.elastic.mapping import (
 )
 from search.errors import EngineUnavailable, SearchError
 from search.highlight import FRAGMENT_CHARS, MAX_FRAGMENTS
+from search.similar import MAX_TERMS, candidate_stems
 
 FACET_SIZE = 50
 BULK_CHUNK = 1000
@@ -245,6 +247,19 @@ class ElasticsearchEngine:
             answer = await self.client.search(index=self.alias, body=body)
         return _result(answer, request)
 
+    async def similar(self, request: SimilarRequest) -> tuple[SearchHit, ...]:
+        if not candidate_stems(request.text):
+            return ()  # only stop words or numbers: nothing to be like
+        await self._ready_or_prepare()
+        async with self._errors():
+            answer = await self.client.search(index=self.alias, body=similar_body(request))
+        return tuple(
+            SearchHit(
+                int(h["_id"]), float(h["_score"]), tuple(h.get("highlight", {}).get("text", ()))
+            )
+            for h in answer["hits"]["hits"]
+        )
+
     async def close(self) -> None:
         await self.client.close()
 
@@ -268,6 +283,36 @@ def search_body(request: SearchRequest) -> dict:
     if request.facets:
         body["aggs"] = _facet_aggs()
     return body
+
+
+def similar_body(request: SimilarRequest) -> dict:
+    """`more_like_this` over the stemmed text; the like-text's terms count even when
+    they occur once (an excerpt is short)."""
+    like = {
+        "more_like_this": {
+            "fields": ["text"],
+            "like": request.text,
+            "min_term_freq": 1,
+            "min_doc_freq": 1,
+            "max_query_terms": MAX_TERMS,
+            "minimum_should_match": "1",
+        }
+    }
+    must_not = [{"ids": {"values": [str(i) for i in request.exclude_ids]}}]
+    return {
+        "query": {
+            "bool": {
+                "must": [like],
+                "filter": to_filters(request.filters),
+                "must_not": must_not if request.exclude_ids else [],
+            }
+        },
+        "sort": [{"_score": "desc"}, {"passage_id": "asc"}],
+        "track_scores": True,
+        "size": request.limit,
+        "_source": False,
+        "highlight": HIGHLIGHT,
+    }
 
 
 def _marker(index: str, document_id: int, seq: int) -> dict:

@@ -10,7 +10,7 @@ import datetime as dt
 
 import pytest
 
-from search.base import Filters, PassageDoc, SearchRequest
+from search.base import Filters, PassageDoc, SearchRequest, SimilarRequest
 from search.errors import SearchError, UnsupportedQuery
 from search.query import prepare
 
@@ -291,3 +291,25 @@ class EngineContract:
         ]
         await engine.replace_documents([60, 61], docs)
         assert await idset(engine, "governance", filters=Filters(project_ids=(2,))) == {601}
+
+    async def test_similar_ranks_shared_distinctive_words_first(self, loaded):
+        like = "How do partners build trust between them? Honest conversations about money."
+        hits = await loaded.similar(SimilarRequest(like, limit=5))
+        found = [h.passage_id for h in hits]
+        assert found[0] == 5  # trust, partners, honest, conversations, money
+        assert 2 in found  # trust, partners
+        assert not {3, 4, 8} & set(found)  # nothing in common
+        assert all(h.score > 0 for h in hits)
+        assert any("<mark>" in fragment for fragment in hits[0].highlights)
+
+    async def test_similar_honours_filters_and_exclusions(self, loaded):
+        like = "Partners build trust through honest conversations."
+        only_docs = Filters(source_types=("document",))
+        assert {h.passage_id for h in await loaded.similar(SimilarRequest(like, only_docs))} == {2}
+        hits = await loaded.similar(SimilarRequest(like, exclude_ids=(5,)))
+        assert [h.passage_id for h in hits] == [2]
+        assert len(await loaded.similar(SimilarRequest(like, limit=1))) == 1
+
+    async def test_similar_to_nothing_distinctive_is_empty(self, loaded):
+        assert await loaded.similar(SimilarRequest("the and of it 2024")) == ()
+        assert await loaded.similar(SimilarRequest("zzyzx quuxly")) == ()

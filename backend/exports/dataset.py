@@ -1,0 +1,263 @@
+"""What every export contains, as plain rows: theories, CMOCs, the codebook, the
+matrix, and the evidence (streamed in chunks, so memory stays flat however many
+annotations a project has).
+
+An evidence row is one excerpt in one role: an annotation linked to two CMOCs
+gives two rows; an annotation linked to none gives one row with empty CMOC
+fields. Each row carries the exact quote and its full citation (see citations.py).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import AsyncIterator, Callable
+
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from backend.annotations.models import Annotation, AnnotationCode
+from backend.citations import excerpts
+from backend.cmocs.models import Cmoc, CmocEvidence, CmocTheory
+from backend.codes.models import Code
+from backend.codes.service import live_codes, to_records
+from backend.documents.models import Document
+from backend.theories.models import ProgrammeTheory
+from backend.triangulation.scope import Scope, annotation_clauses, cmoc_clauses
+from backend.triangulation.service import build_matrix
+
+CHUNK = 500
+Progress = Callable[[int, int], None]
+
+EVIDENCE_COLUMNS = (
+    "annotation_id",
+    "quote",
+    "citation",
+    "title",
+    "organisation",
+    "date",
+    "source_type",
+    "document_type",
+    "page",
+    "passage_id",
+    "start",
+    "end",
+    "document_id",
+    "version_id",
+    "speaker",
+    "coder",
+    "codes",
+    "cmoc_id",
+    "cmoc_title",
+    "part",
+    "stance",
+    "theory_ids",
+    "memo",
+)
+THEORY_COLUMNS = ("id", "framework", "statement", "form", "status", "version", "cmoc_ids")
+CMOC_COLUMNS = (
+    "id",
+    "title",
+    "context",
+    "mechanism_resource",
+    "mechanism_reasoning",
+    "outcome",
+    "memo",
+    "status",
+    "theory_ids",
+    "evidence_count",
+    "version",
+)
+CODE_COLUMNS = ("id", "name", "kind", "parent", "path", "colour", "definition", "memo")
+
+
+async def theories(session: AsyncSession, project_id: int, scope: Scope) -> list[dict]:
+    stmt = select(ProgrammeTheory).where(
+        ProgrammeTheory.project_id == project_id, col(ProgrammeTheory.deleted_at).is_(None)
+    )
+    if scope.theory_id is not None:
+        stmt = stmt.where(ProgrammeTheory.id == scope.theory_id)
+    found = (await session.exec(stmt.order_by(ProgrammeTheory.id))).all()
+    links = await _theory_cmocs(session, [t.id for t in found])
+    return [
+        {f: _plain(getattr(t, f)) for f in THEORY_COLUMNS if f != "cmoc_ids"}
+        | {"cmoc_ids": links.get(t.id, [])}
+        for t in found
+    ]
+
+
+async def _theory_cmocs(session: AsyncSession, theory_ids: list[int]) -> dict[int, list[int]]:
+    stmt = (
+        select(CmocTheory.theory_id, CmocTheory.cmoc_id)
+        .join(Cmoc, Cmoc.id == CmocTheory.cmoc_id)
+        .where(col(CmocTheory.theory_id).in_(theory_ids), col(Cmoc.deleted_at).is_(None))
+        .order_by(CmocTheory.cmoc_id)
+    )
+    out: dict[int, list[int]] = defaultdict(list)
+    for theory_id, cmoc_id in (await session.exec(stmt)).all():
+        out[theory_id].append(cmoc_id)
+    return out
+
+
+async def cmocs(session: AsyncSession, project_id: int, scope: Scope) -> list[dict]:
+    stmt = select(Cmoc).where(*cmoc_clauses(project_id, scope)).order_by(Cmoc.id)
+    found = (await session.exec(stmt)).all()
+    ids = [c.id for c in found]
+    theory_of: dict[int, list[int]] = defaultdict(list)
+    count: dict[int, int] = defaultdict(int)
+    for link in (
+        await session.exec(select(CmocTheory).where(col(CmocTheory.cmoc_id).in_(ids)))
+    ).all():
+        theory_of[link.cmoc_id].append(link.theory_id)
+    for e in (
+        await session.exec(select(CmocEvidence.cmoc_id).where(col(CmocEvidence.cmoc_id).in_(ids)))
+    ).all():
+        count[e] += 1
+    return [
+        {
+            f: _plain(getattr(c, f))
+            for f in CMOC_COLUMNS
+            if f not in ("theory_ids", "evidence_count")
+        }
+        | {"theory_ids": sorted(theory_of[c.id]), "evidence_count": count[c.id]}
+        for c in found
+    ]
+
+
+async def codebook(session: AsyncSession, project_id: int) -> list[dict]:
+    codes = await live_codes(session, project_id)
+    by_id = {c.id: c for c in codes}
+    by_guid = {c.guid: c for c in codes}
+    rows = []
+    for record in to_records(codes):  # tree order: parents first
+        code = by_guid[record.guid]
+        rows.append(
+            {
+                f: _plain(getattr(code, f))
+                for f in ("id", "name", "kind", "colour", "definition", "memo")
+            }
+            | {"parent": code.parent_id, "path": _path(code, by_id)}
+        )
+    return rows
+
+
+def _path(code: Code, by_id: dict[int, Code]) -> str:
+    names, current, hops = [], code, 0
+    while current is not None and hops < 100:
+        names.append(current.name)
+        current, hops = by_id.get(current.parent_id), hops + 1
+    return " / ".join(reversed(names))
+
+
+async def matrix(session: AsyncSession, project_id: int, scope: Scope) -> list[dict]:
+    """The theory-by-source-type matrix, one flat row per theory."""
+    built = await build_matrix(session, project_id, "theory", "source_type", scope)
+    out = []
+    for row in built["rows"]:
+        flat = {"theory_id": row["id"], "theory": row["label"], "status": row["status"]}
+        for key, cell in row["cells"].items():
+            for stance in ("supports", "refutes", "refines"):
+                flat[f"{key} {stance} sources"] = cell[stance]["sources"]
+                flat[f"{key} {stance} excerpts"] = cell[stance]["excerpts"]
+        out.append(flat)
+    return out
+
+
+async def evidence(
+    session: AsyncSession, project_id: int, scope: Scope, progress: Progress | None = None
+) -> AsyncIterator[list[dict]]:
+    """Evidence rows in document order, a chunk at a time."""
+    ids = await _annotation_ids(session, project_id, scope)
+    for i in range(0, len(ids), CHUNK):
+        chunk = ids[i : i + CHUNK]
+        yield await _evidence_rows(session, project_id, scope, chunk)
+        if progress:
+            progress(min(i + CHUNK, len(ids)), len(ids))
+    if progress and not ids:
+        progress(0, 0)
+
+
+async def _annotation_ids(session: AsyncSession, project_id: int, scope: Scope) -> list[int]:
+    stmt = (
+        select(Annotation.id)
+        .join(Document, Document.id == Annotation.document_id)
+        .where(*await annotation_clauses(session, project_id, scope))
+        .order_by(Annotation.document_id, Annotation.start, Annotation.id)
+    )
+    if scope.theory_id is not None:
+        linked = (
+            select(CmocEvidence.annotation_id)
+            .join(Cmoc, Cmoc.id == CmocEvidence.cmoc_id)
+            .where(*cmoc_clauses(project_id, scope))
+        )
+        stmt = stmt.where(col(Annotation.id).in_(linked))
+    return list((await session.exec(stmt)).all())
+
+
+async def _evidence_rows(
+    session: AsyncSession, project_id: int, scope: Scope, ids: list[int]
+) -> list[dict]:
+    cited = await excerpts(session, ids)
+    codes = await _code_names(session, ids)
+    links = await _links(session, project_id, scope, ids)
+    rows = []
+    for annotation_id in ids:
+        base = {k: v for k, v in cited[annotation_id].as_dict().items() if k in EVIDENCE_COLUMNS}
+        base |= {"codes": "; ".join(codes.get(annotation_id, []))}
+        for link in links.get(annotation_id) or [{}]:
+            rows.append({c: _plain(base.get(c, link.get(c))) for c in EVIDENCE_COLUMNS})
+    return rows
+
+
+async def _code_names(session: AsyncSession, ids: list[int]) -> dict[int, list[str]]:
+    stmt = (
+        select(AnnotationCode.annotation_id, Code.name)
+        .join(Code, Code.id == AnnotationCode.code_id)
+        .where(col(AnnotationCode.annotation_id).in_(ids), col(Code.deleted_at).is_(None))
+        .order_by(Code.name)
+    )
+    out: dict[int, list[str]] = defaultdict(list)
+    for annotation_id, name in (await session.exec(stmt)).all():
+        out[annotation_id].append(name)
+    return out
+
+
+async def _links(
+    session: AsyncSession, project_id: int, scope: Scope, ids: list[int]
+) -> dict[int, list[dict]]:
+    stmt = (
+        select(CmocEvidence, Cmoc.title)
+        .join(Cmoc, Cmoc.id == CmocEvidence.cmoc_id)
+        .where(col(CmocEvidence.annotation_id).in_(ids), *cmoc_clauses(project_id, scope))
+        .order_by(CmocEvidence.cmoc_id, CmocEvidence.id)
+    )
+    rows = (await session.exec(stmt)).all()
+    theories = await _cmoc_theories(session, {e.cmoc_id for e, _ in rows})
+    out: dict[int, list[dict]] = defaultdict(list)
+    for e, title in rows:
+        out[e.annotation_id].append(
+            {
+                "cmoc_id": e.cmoc_id,
+                "cmoc_title": title,
+                "part": e.part,
+                "stance": e.stance,
+                "theory_ids": "; ".join(str(t) for t in theories.get(e.cmoc_id, [])),
+            }
+        )
+    return out
+
+
+async def _cmoc_theories(session: AsyncSession, cmoc_ids: set[int]) -> dict[int, list[int]]:
+    stmt = select(CmocTheory).where(col(CmocTheory.cmoc_id).in_(cmoc_ids))
+    out: dict[int, list[int]] = defaultdict(list)
+    for link in (await session.exec(stmt.order_by(CmocTheory.theory_id))).all():
+        out[link.cmoc_id].append(link.theory_id)
+    return out
+
+
+def _plain(value):
+    """Enums as their values, dates as ISO text: what CSV, XLSX and JSON all accept."""
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if isinstance(value, str):
+        return str(value)
+    return value

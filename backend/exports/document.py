@@ -1,0 +1,135 @@
+"""JSON of everything, and the DOCX evidence report.
+
+The report goes theory by theory: the statement, then each of its CMOCs with
+the supporting, refuting and refining excerpts, each quoted exactly and cited
+(document, organisation, date, page, passage, character range) — ready to cite
+in a thesis. CMOCs under no theory close the report.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import defaultdict
+from typing import BinaryIO
+
+from docx import Document as Docx
+from docx.shared import Pt
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from backend.core.time import utcnow
+from backend.exports import dataset
+from backend.exports.dataset import Progress
+from backend.triangulation.scope import Scope
+
+STANCE_HEADINGS = (
+    ("supports", "Supporting evidence"),
+    ("refutes", "Refuting evidence"),
+    ("refines", "Evidence that refines it"),
+)
+
+
+def _scope_dict(scope: Scope) -> dict:
+    return {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in vars(scope).items()}
+
+
+async def write_json(
+    session: AsyncSession,
+    project_id: int,
+    scope: Scope,
+    dest: BinaryIO,
+    project_name: str,
+    progress: Progress | None = None,
+) -> None:
+    """One JSON object; the evidence array is written chunk by chunk."""
+    head = {
+        "project": {"id": project_id, "name": project_name},
+        "exported_at": utcnow().isoformat(),
+        "scope": _scope_dict(scope),
+        "theories": await dataset.theories(session, project_id, scope),
+        "cmocs": await dataset.cmocs(session, project_id, scope),
+        "codebook": await dataset.codebook(session, project_id),
+        "matrix": await dataset.matrix(session, project_id, scope),
+    }
+    opening = json.dumps(head, ensure_ascii=False, indent=1)[:-2]  # drop "\n}"
+    dest.write((opening + ',\n "evidence": [').encode())
+    first = True
+    async for chunk in dataset.evidence(session, project_id, scope, progress):
+        for row in chunk:
+            dest.write(
+                (("\n  " if first else ",\n  ") + json.dumps(row, ensure_ascii=False)).encode()
+            )
+            first = False
+    dest.write(b"\n ]\n}\n")
+
+
+async def write_docx(
+    session: AsyncSession,
+    project_id: int,
+    scope: Scope,
+    dest: BinaryIO,
+    project_name: str,
+    progress: Progress | None = None,
+) -> None:
+    theories = await dataset.theories(session, project_id, scope)
+    cmocs = {c["id"]: c for c in await dataset.cmocs(session, project_id, scope)}
+    quotes: dict[int, list[dict]] = defaultdict(list)
+    async for chunk in dataset.evidence(session, project_id, scope, progress):
+        for row in chunk:
+            if row["cmoc_id"] is not None:
+                quotes[row["cmoc_id"]].append(row)
+    doc = Docx()
+    doc.styles["Normal"].font.size = Pt(10.5)
+    doc.add_heading(f"Evidence report: {project_name}", 0)
+    doc.add_paragraph(f"Exported {utcnow():%Y-%m-%d %H:%M} UTC. Scope: {_scope_text(scope)}.")
+    placed: set[int] = set()
+    for theory in theories:
+        doc.add_heading(f"{theory['framework'] or 'Theory'} (theory {theory['id']})", 1)
+        doc.add_paragraph(theory["statement"])
+        doc.add_paragraph(f"Status: {theory['status']}; version {theory['version']}.")
+        for cmoc_id in theory["cmoc_ids"]:
+            if cmoc_id in cmocs:
+                _cmoc(doc, cmocs[cmoc_id], quotes[cmoc_id])
+                placed.add(cmoc_id)
+    loose = [c for i, c in cmocs.items() if i not in placed and not c["theory_ids"]]
+    if loose:
+        doc.add_heading("CMO configurations under no theory", 1)
+        for cmoc in loose:
+            _cmoc(doc, cmoc, quotes[cmoc["id"]])
+    doc.save(dest)
+
+
+def _scope_text(scope: Scope) -> str:
+    parts = [f"{k} = {v}" for k, v in _scope_dict(scope).items() if v is not None]
+    return ", ".join(parts) or "whole project"
+
+
+def _cmoc(doc, cmoc: dict, rows: list[dict]) -> None:
+    doc.add_heading(f"CMOC {cmoc['id']}: {cmoc['title'] or 'untitled'} ({cmoc['status']})", 2)
+    for label, key in (
+        ("Context", "context"),
+        ("Mechanism (resource)", "mechanism_resource"),
+        ("Mechanism (reasoning)", "mechanism_reasoning"),
+        ("Outcome", "outcome"),
+        ("Memo", "memo"),
+    ):
+        if cmoc[key]:
+            para = doc.add_paragraph()
+            para.add_run(f"{label}: ").bold = True
+            para.add_run(cmoc[key])
+    for stance, heading in STANCE_HEADINGS:
+        chosen = [r for r in rows if r["stance"] == stance]
+        if chosen:
+            doc.add_heading(f"{heading} ({len(chosen)})", 3)
+            for row in chosen:
+                _quote(doc, row)
+
+
+def _quote(doc, row: dict) -> None:
+    quote = doc.add_paragraph(style="Intense Quote")
+    quote.add_run(f"\u201c{row['quote']}\u201d")
+    cite = doc.add_paragraph()
+    cite.add_run(f"[{row['part']}] ").italic = True
+    cite.add_run(row["citation"])
+    if row["coder"]:
+        cite.add_run(f" (coded by {row['coder']})")

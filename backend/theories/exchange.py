@@ -1,0 +1,116 @@
+"""Theory files in and out.
+
+CSV: a header row with `framework_heading` (or `framework`) and `theory_statement`
+(or `statement`), optionally `status` and `form` — the shape of the study's
+initial-theories.csv. Markdown: `#`/`##` headings are framework headings; under
+each, every list item or paragraph is one theory.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+
+from pydantic import ValidationError
+
+from backend.theories.models import TheoryCreate
+
+MAX_THEORIES = 2_000
+HEADING = re.compile(r"^#{1,6}\s+(.*?)\s*#*\s*$")
+ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
+ALIASES = {
+    "framework_heading": "framework",
+    "framework": "framework",
+    "heading": "framework",
+    "theory_statement": "statement",
+    "statement": "statement",
+    "theory": "statement",
+    "status": "status",
+    "form": "form",
+}
+
+
+class TheoryFileError(ValueError):
+    pass
+
+
+def parse(filename: str, data: bytes) -> list[TheoryCreate]:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise TheoryFileError("the file is not UTF-8 text") from exc
+    if "\x00" in text:
+        raise TheoryFileError("the file contains NUL characters; is it a binary file?")
+    name = filename.lower()
+    if name.endswith(".csv"):
+        items = _from_csv(text)
+    elif name.endswith((".md", ".markdown", ".txt")):
+        items = _from_markdown(text)
+    else:
+        raise TheoryFileError("send a .csv or a Markdown (.md) file")
+    if not items:
+        raise TheoryFileError("the file holds no theories")
+    if len(items) > MAX_THEORIES:
+        raise TheoryFileError(f"at most {MAX_THEORIES} theories per file")
+    return items
+
+
+def _from_csv(text: str) -> list[TheoryCreate]:
+    reader = csv.DictReader(io.StringIO(text))
+    columns = {c: ALIASES.get((c or "").strip().lower()) for c in reader.fieldnames or []}
+    if "statement" not in columns.values():
+        raise TheoryFileError(
+            "the CSV needs a header row with a 'theory_statement' (or 'statement') column"
+        )
+    items = []
+    for line, row in enumerate(reader, start=2):
+        fields = {columns[k]: (v or "").strip() for k, v in row.items() if columns.get(k)}
+        if not any(fields.values()):
+            continue  # blank line
+        items.append(_theory(fields, f"line {line}"))
+    return items
+
+
+def _from_markdown(text: str) -> list[TheoryCreate]:
+    items, framework, paragraph = [], "", []
+
+    def flush(where: int) -> None:
+        if paragraph:
+            statement = " ".join(part.strip() for part in paragraph)
+            items.append(_theory({"framework": framework, "statement": statement}, where))
+            paragraph.clear()
+
+    for number, line in enumerate(text.splitlines(), start=1):
+        heading = HEADING.match(line)
+        if heading:
+            flush(number)
+            framework = heading.group(1)
+        elif not line.strip():
+            flush(number)
+        elif ITEM.match(line):
+            flush(number)
+            paragraph.append(ITEM.sub("", line, count=1))
+        else:
+            paragraph.append(line)
+    flush(len(text.splitlines()))
+    return items
+
+
+def _theory(fields: dict, where) -> TheoryCreate:
+    fields = {k: v for k, v in fields.items() if v}
+    try:
+        return TheoryCreate.model_validate(fields)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        field = ".".join(str(p) for p in first["loc"]) or "row"
+        raise TheoryFileError(f"{where}: {field}: {first['msg']}") from exc
+
+
+def to_csv(rows: list[dict]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["framework_heading", "theory_statement", "status", "form"])
+    for row in rows:
+        writer.writerow([row["framework"], row["statement"], row["status"], row["form"]])
+    return out.getvalue()

@@ -1,0 +1,44 @@
+"""/api/projects/{id}/triangulation: the matrix and the excerpts behind a cell."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query
+
+from backend.api.auth import ProjectMember
+from backend.api.deps import SessionDep
+from backend.triangulation import service
+from backend.triangulation.scope import MAX_ID, ScopeDep
+
+router = APIRouter(prefix="/api/projects/{project_id}/triangulation", tags=["analysis"])
+
+
+@router.get("")
+async def triangulation_matrix(
+    member: ProjectMember,
+    session: SessionDep,
+    scope: ScopeDep,
+    rows: service.RowsKind = "theory",
+    columns: service.Columns = "source_type",
+):
+    """Rows: theories, CMOCs or codes; columns: source types (or organisations, or
+    document types). Each cell counts distinct sources and excerpts, per stance."""
+    return await service.build_matrix(session, member.project.id, rows, columns, scope)
+
+
+@router.get("/excerpts")
+async def triangulation_excerpts(
+    member: ProjectMember,
+    session: SessionDep,
+    scope: ScopeDep,
+    row_id: Annotated[int, Query(ge=1, le=MAX_ID)],
+    rows: service.RowsKind = "theory",
+    columns: service.Columns = "source_type",
+    column: Annotated[str | None, Query(max_length=300)] = None,
+    stance: Literal["supports", "refutes", "refines"] | None = None,
+):
+    """Every excerpt of one cell (or of the whole row without `column`), cited."""
+    return await service.cell_excerpts(
+        session, member.project.id, rows, row_id, columns, column, stance, scope
+    )
