@@ -1,4 +1,4 @@
-"""The `evidence` command: serve, worker, ingest, search, documents, reindex."""
+"""The `evidence` command: serve, worker, ingest, search, documents, reindex, export, …"""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from backend.core.config import get_settings
 from backend.core.runtime import Runtime
 from backend.errors import CommandError
+from backend.exports import command as export_cmd
 from ingest.errors import IngestError
 from search.errors import SearchError
 
@@ -102,6 +103,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     agree.add_argument("--code", type=int, action="append", help="code id (default: all)")
     agree.add_argument("--json", action="store_true")
+    export_cmd.add_parser(sub)
     return p
 
 
@@ -133,6 +135,7 @@ async def _run(args: argparse.Namespace) -> int:
             "users": commands.users,
             "projects": commands.projects,
             "agreement": commands.agreement,
+            "export": export_cmd.export,
         }[args.command]
         return await handler(rt, args)
     finally:
