@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from pydantic import field_validator
 from sqlalchemy import JSON, Column, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
@@ -27,6 +28,11 @@ class SavedSearchCreate(SQLModel):
     name: str = Field(min_length=1, max_length=200)
     query: str = Field(default="", max_length=2_000)
     filters: dict = Field(default_factory=dict)
+
+    @field_validator("name", mode="before")
+    @classmethod
+    def _strip(cls, value):  # "   " is then refused as empty
+        return value.strip() if isinstance(value, str) else value
 
 
 class SavedSearchPublic(SQLModel):
