@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
+from typing import Annotated
 
+from pydantic import Field as Bounds
 from pydantic import field_validator
 from sqlalchemy import JSON, Column, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
@@ -17,6 +19,8 @@ from backend.core.time import UTCDateTime, utcnow
 MAX_TEXT = 20_000
 MAX_EVIDENCE = 2_000
 MAX_THEORIES = 100
+MAX_ID = 2**31 - 1  # the database's integer: larger ids and versions cannot exist
+RowId = Annotated[int, Bounds(ge=1, le=MAX_ID)]
 
 
 class CmocStatus(StrEnum):
@@ -114,14 +118,14 @@ class CmocRevision(SQLModel, table=True):
 
 
 class EvidenceIn(SQLModel):
-    annotation_id: int = Field(ge=1)
+    annotation_id: int = Field(ge=1, le=MAX_ID)
     part: Part
     stance: Stance = Stance.supports
     note: str = Field(default="", max_length=2_000)
 
 
 class CmocCreate(CmocFields):
-    theory_ids: list[int] = Field(default_factory=list, max_length=MAX_THEORIES)
+    theory_ids: list[RowId] = Field(default_factory=list, max_length=MAX_THEORIES)
     evidence: list[EvidenceIn] = Field(default_factory=list, max_length=MAX_EVIDENCE)
 
 
@@ -133,9 +137,9 @@ class CmocUpdate(_Tidy):
     outcome: str | None = Field(default=None, max_length=MAX_TEXT)
     memo: str | None = Field(default=None, max_length=MAX_TEXT)
     status: CmocStatus | None = None
-    theory_ids: list[int] | None = Field(default=None, max_length=MAX_THEORIES)
+    theory_ids: list[RowId] | None = Field(default=None, max_length=MAX_THEORIES)
     evidence: list[EvidenceIn] | None = Field(default=None, max_length=MAX_EVIDENCE)
-    version: int | None = None
+    version: int | None = Field(default=None, le=MAX_ID)
 
 
 class EvidencePublic(SQLModel):

@@ -34,6 +34,11 @@ SORTABLE = {"id", "title", "status", "created_at", "updated_at", "author_id"}
 SEARCHED = ("title", "context", "mechanism_resource", "mechanism_reasoning", "outcome", "memo")
 
 
+def _literal(text: str) -> str:
+    """The user's text taken literally inside LIKE (no % or _ wildcards)."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
 def _filters(filters: dict) -> list:
     clauses = []
     for key, raw in filters.items():
@@ -45,8 +50,8 @@ def _filters(filters: dict) -> list:
         elif key in ("id", "author_id"):
             clauses.append(col(getattr(Cmoc, key)).in_(ids(key, raw)))
         elif key == "q":
-            like = f"%{texts(key, raw)[0]}%"
-            clauses.append(or_(*(col(getattr(Cmoc, f)).ilike(like) for f in SEARCHED)))
+            like = f"%{_literal(texts(key, raw)[0])}%"
+            clauses.append(or_(*(col(getattr(Cmoc, f)).ilike(like, escape="\\") for f in SEARCHED)))
         elif key != "deleted":
             raise HTTPException(400, f"unknown filter '{key}'")
     deleted = col(Cmoc.deleted_at)

@@ -64,36 +64,40 @@ def _from_csv(text: str) -> list[TheoryCreate]:
             "the CSV needs a header row with a 'theory_statement' (or 'statement') column"
         )
     items = []
-    for line, row in enumerate(reader, start=2):
+    for row in reader:
         fields = {columns[k]: (v or "").strip() for k, v in row.items() if columns.get(k)}
         if not any(fields.values()):
             continue  # blank line
-        items.append(_theory(fields, f"line {line}"))
+        # The reader's own count: blank lines are skipped and quoted cells may span lines.
+        items.append(_theory(fields, f"line {reader.line_num}"))
     return items
 
 
 def _from_markdown(text: str) -> list[TheoryCreate]:
-    items, framework, paragraph = [], "", []
+    items, framework, paragraph, start = [], "", [], 0
 
-    def flush(where: int) -> None:
+    def flush() -> None:
         if paragraph:
             statement = " ".join(part.strip() for part in paragraph)
+            where = f"line {start}"  # where the theory starts
             items.append(_theory({"framework": framework, "statement": statement}, where))
             paragraph.clear()
 
     for number, line in enumerate(text.splitlines(), start=1):
         heading = HEADING.match(line)
         if heading:
-            flush(number)
+            flush()
             framework = heading.group(1)
         elif not line.strip():
-            flush(number)
+            flush()
         elif ITEM.match(line):
-            flush(number)
+            flush()
+            start = number
             paragraph.append(ITEM.sub("", line, count=1))
         else:
+            start = start if paragraph else number
             paragraph.append(line)
-    flush(len(text.splitlines()))
+    flush()
     return items
 
 

@@ -15,6 +15,7 @@ from backend.core.time import UTCDateTime, utcnow
 
 MAX_STATEMENT = 20_000
 MAX_REASON = 5_000
+MAX_VERSION = 2**31 - 1  # the database's integer
 
 
 class TheoryStatus(StrEnum):
@@ -81,7 +82,7 @@ class TheoryUpdate(_Tidy):
     form: TheoryForm | None = None
     status: TheoryStatus | None = None
     reason: str | None = Field(default=None, max_length=MAX_REASON)  # why it changed
-    version: int | None = None  # or If-Match
+    version: int | None = Field(default=None, le=MAX_VERSION)  # or If-Match
 
 
 class TheoryPublic(TheoryBase):

@@ -31,6 +31,11 @@ SORTABLE = {"id", "framework", "status", "created_at", "updated_at"}
 MAX_IMPORT_BYTES = 2 * 2**20
 
 
+def _literal(text: str) -> str:
+    """The user's text taken literally inside LIKE (no % or _ wildcards)."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
 def _filters(filters: dict) -> list:
     clauses = []
     for key, raw in filters.items():
@@ -40,11 +45,11 @@ def _filters(filters: dict) -> list:
             clauses.append(col(ProgrammeTheory.framework).in_(texts(key, raw)))
         elif key == "q":
             (needle,) = texts(key, raw)[:1]
-            like = f"%{needle}%"
+            like = f"%{_literal(needle)}%"
             clauses.append(
                 or_(
-                    col(ProgrammeTheory.statement).ilike(like),
-                    col(ProgrammeTheory.framework).ilike(like),
+                    col(ProgrammeTheory.statement).ilike(like, escape="\\"),
+                    col(ProgrammeTheory.framework).ilike(like, escape="\\"),
                 )
             )
         elif key != "deleted":
