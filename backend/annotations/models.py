@@ -15,6 +15,7 @@ from typing import Literal
 from sqlalchemy import JSON, Column, Text
 from sqlmodel import Field, SQLModel
 
+from backend.core.ids import RowId, Version
 from backend.core.time import UTCDateTime, utcnow
 
 MAX_MEMO = 10_000
@@ -76,22 +77,22 @@ OffsetUnit = Literal["codepoint", "utf16"]
 
 
 class AnnotationCreate(SQLModel):
-    document_id: int
+    document_id: RowId
     start: int
     end: int
-    code_ids: list[int] = Field(default_factory=list, max_length=MAX_CODES)
+    code_ids: list[RowId] = Field(default_factory=list, max_length=MAX_CODES)
     memo: str | None = Field(default=None, max_length=MAX_MEMO)
     # Browsers count UTF-16 code units; say so and the API converts (anchoring.py).
     unit: OffsetUnit = "codepoint"
 
 
 class AnnotationUpdate(SQLModel):
-    code_ids: list[int] | None = Field(default=None, max_length=MAX_CODES)
+    code_ids: list[RowId] | None = Field(default=None, max_length=MAX_CODES)
     memo: str | None = Field(default=None, max_length=MAX_MEMO)
     start: int | None = None
     end: int | None = None
     unit: OffsetUnit = "codepoint"
-    version: int | None = None  # or send If-Match: "<version>"
+    version: Version | None = None  # or send If-Match: "<version>"
 
 
 class AnnotationPublic(SQLModel):

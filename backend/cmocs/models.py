@@ -7,20 +7,17 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
-from typing import Annotated
 
-from pydantic import Field as Bounds
 from pydantic import field_validator
 from sqlalchemy import JSON, Column, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from backend.core.ids import MAX_ID, RowId
 from backend.core.time import UTCDateTime, utcnow
 
 MAX_TEXT = 20_000
 MAX_EVIDENCE = 2_000
 MAX_THEORIES = 100
-MAX_ID = 2**31 - 1  # the database's integer: larger ids and versions cannot exist
-RowId = Annotated[int, Bounds(ge=1, le=MAX_ID)]
 
 
 class CmocStatus(StrEnum):

@@ -210,35 +210,48 @@ def to_qdc(codes: Sequence[CodeRecord]) -> bytes:
     Codebook.xsd uses the same types); the tests validate it by wrapping the <Codes> in a
     minimal <Project> document. REFI requires at least one code, so an empty codebook is refused.
     """
+    root = etree.Element(_q(CODEBOOK_NS, "CodeBook"), nsmap={None: CODEBOOK_NS})
+    root.set("origin", ORIGIN)
+    append_codes(root, codes, CODEBOOK_NS)
+    body = etree.tostring(root, encoding="UTF-8", xml_declaration=False, pretty_print=True)
+    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + body
+
+
+def append_codes(
+    parent: etree._Element, codes: Sequence[CodeRecord], namespace: str
+) -> etree._Element:
+    """Append the <Codes> tree of `codes` to `parent` (a codebook's <CodeBook> or a project's
+    <CodeBook>, in `namespace`) and return it. Shared by `to_qdc` and the QDPX project export
+    (backend/refi), so both write codes the same way."""
     _check_records(codes)
     if not codes:
         raise CodebookFormatError("the codebook is empty; REFI-QDA needs at least one code")
-    root = etree.Element(_q(CODEBOOK_NS, "CodeBook"), nsmap={None: CODEBOOK_NS})
-    root.set("origin", ORIGIN)
-    codes_el = etree.SubElement(root, _q(CODEBOOK_NS, "Codes"))
+    codes_el = etree.SubElement(parent, _q(namespace, "Codes"))
     elements: dict[str, etree._Element] = {}
     for number, code in enumerate(codes, start=1):
-        parent = codes_el if code.parent_guid is None else elements[code.parent_guid]
-        elements[code.guid] = _code_element(parent, code, f"code {number} ({code.name!r})")
-    body = etree.tostring(root, encoding="UTF-8", xml_declaration=False, pretty_print=True)
-    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + body
+        where = f"code {number} ({code.name!r})"
+        container = codes_el if code.parent_guid is None else elements[code.parent_guid]
+        elements[code.guid] = _code_element(container, code, where, namespace)
+    return codes_el
 
 
 def _q(namespace: str, tag: str) -> str:
     return f"{{{namespace}}}{tag}"
 
 
-def _code_element(parent: etree._Element, code: CodeRecord, where: str) -> etree._Element:
+def _code_element(
+    parent: etree._Element, code: CodeRecord, where: str, namespace: str
+) -> etree._Element:
     description = _description(code, where)
     try:
-        element = etree.SubElement(parent, _q(CODEBOOK_NS, "Code"))
+        element = etree.SubElement(parent, _q(namespace, "Code"))
         element.set("guid", code.guid)
         element.set("name", code.name)
         element.set("isCodable", "true")
         if code.colour is not None:
             element.set("color", code.colour)
         if description is not None:
-            etree.SubElement(element, _q(CODEBOOK_NS, "Description")).text = description
+            etree.SubElement(element, _q(namespace, "Description")).text = description
     except ValueError as exc:  # lxml refuses control characters that XML 1.0 cannot hold
         raise CodebookFormatError(f"{where}: {exc}") from None
     return element
@@ -252,10 +265,15 @@ def from_qdc(data: bytes) -> list[CodeRecord]:
     """Codes of a REFI-QDA codebook (.qdc) or project (project.qde), in tree order."""
     root = _parse_xml(data)
     namespace, codes_el = _find_codes(root)
+    return [] if codes_el is None else codes_from_element(codes_el, namespace)
+
+
+def codes_from_element(codes_el: etree._Element, namespace: str) -> list[CodeRecord]:
+    """The codes under a parsed <Codes> element, in tree order. Shared by `from_qdc` and the
+    QDPX project import (backend/refi), which parses and validates the whole project itself."""
     found: list[tuple[CodeRecord, int]] = []
-    if codes_el is not None:
-        for element in codes_el.iterchildren(_q(namespace, "Code")):
-            _read_code(element, namespace, None, 1, found)
+    for element in codes_el.iterchildren(_q(namespace, "Code")):
+        _read_code(element, namespace, None, 1, found)
     _check_unique_guids(found)
     return [record for record, _line in found]
 

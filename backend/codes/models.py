@@ -10,6 +10,7 @@ from pydantic import field_validator
 from sqlalchemy import Column, Text
 from sqlmodel import Field, SQLModel
 
+from backend.core.ids import RowId
 from backend.core.time import UTCDateTime, utcnow
 
 COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -43,7 +44,7 @@ class _CodeFields(SQLModel):
 class CodeBase(_CodeFields):
     name: str = Field(min_length=1, max_length=200)
     kind: CodeKind = CodeKind.other
-    parent_id: int | None = None
+    parent_id: RowId | None = None
     colour: str | None = Field(default=None, max_length=7)
     definition: str | None = Field(default=None, max_length=5000)
     memo: str | None = Field(default=None, max_length=20000)
@@ -73,7 +74,7 @@ class CodeUpdate(_CodeFields):
 
     name: str | None = Field(default=None, min_length=1, max_length=200)
     kind: CodeKind | None = None
-    parent_id: int | None = None
+    parent_id: RowId | None = None
     colour: str | None = Field(default=None, max_length=7)
     definition: str | None = Field(default=None, max_length=5000)
     memo: str | None = Field(default=None, max_length=20000)

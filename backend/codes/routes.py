@@ -13,13 +13,14 @@ from backend.api.errors import http_error
 from backend.codes import service
 from backend.codes.exchange import CodebookFormatError, from_csv, from_qdc, to_csv, to_qdc
 from backend.codes.models import CodeCreate, CodePublic, CodeUpdate
+from backend.core.ids import RowId
 
 router = APIRouter(prefix="/api/projects/{project_id}/codes", tags=["codebook"])
 MAX_IMPORT_BYTES = 5 * 2**20
 
 
 class MergeInto(BaseModel):
-    into: int
+    into: RowId
 
 
 class ImportResult(BaseModel):

@@ -10,6 +10,7 @@ from sqlalchemy import Column, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from backend.cmocs.models import Part, Stance
+from backend.core.ids import RowId
 from backend.core.time import UTCDateTime, utcnow
 
 
@@ -39,17 +40,17 @@ class ProposalDecision(SQLModel, table=True):
 
 class DecisionIn(SQLModel):
     origin: Origin
-    origin_id: int = Field(ge=1)
-    passage_id: int = Field(ge=1)
+    origin_id: RowId
+    passage_id: RowId
     decision: Decision
     # accept: the passage (or start/end within it, code points) becomes an annotation
     # with these codes, linked to cmoc_id as `part` evidence with `stance`.
-    cmoc_id: int | None = Field(default=None, ge=1)
+    cmoc_id: RowId | None = None
     part: Part | None = None
     stance: Stance = Stance.supports
-    code_ids: list[int] = Field(default_factory=list, max_length=50)
-    start: int | None = Field(default=None, ge=0)
-    end: int | None = Field(default=None, ge=0)
+    code_ids: list[RowId] = Field(default_factory=list, max_length=50)
+    start: int | None = Field(default=None, ge=0, le=10**9)
+    end: int | None = Field(default=None, ge=0, le=10**9)
     memo: str | None = Field(default=None, max_length=10_000)
 
 

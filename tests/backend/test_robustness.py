@@ -38,6 +38,32 @@ async def test_huge_ids_are_422(api, path):
     assert r.status_code == 422
 
 
+HUGE = 2**64  # SQLite cannot bind it: without validation this was a 500
+
+
+@pytest.mark.parametrize(
+    "method, path, body",
+    [
+        ("post", "/annotations", {"document_id": HUGE, "start": 0, "end": 3}),
+        ("post", "/annotations", {"document_id": 1, "start": 0, "end": 3, "code_ids": [HUGE]}),
+        ("patch", "/annotations/1", {"memo": "x", "version": HUGE}),
+        ("post", "/codes", {"name": "x", "parent_id": HUGE}),
+        ("post", "/codes/1/merge", {"into": HUGE}),
+        ("post", "/cmocs", {"title": "x", "theory_ids": [HUGE]}),
+        ("post", "/cmocs", {"evidence": [{"annotation_id": HUGE, "part": "context"}]}),
+        ("patch", "/theories/1", {"statement": "x", "version": HUGE}),
+        (
+            "post",
+            "/proposals/decide",
+            {"origin": "cmoc", "origin_id": HUGE, "passage_id": 1, "decision": "dismiss"},
+        ),
+    ],
+)
+async def test_huge_ids_in_bodies_are_422(api, method, path, body):
+    r = await getattr(api, method)(api.base + path, json=body)
+    assert r.status_code == 422 and "less than or equal" in r.text
+
+
 @pytest.mark.parametrize(
     "params",
     [

@@ -3,8 +3,8 @@
 from backend.triangulation.matrix import NONE_KEY, Evidence, build, status
 
 
-def ev(row, ann, stance, doc, source, **kw):
-    return Evidence(row, ann, stance, doc, source, **kw)
+def ev(row, ann, stance, doc, source, organisation=None, document_type=None):
+    return Evidence(row, ann, doc, source, organisation, document_type, stance)
 
 
 def test_status_rules():
