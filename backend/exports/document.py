@@ -80,11 +80,11 @@ async def write_docx(
                 quotes[row["cmoc_id"]].append(row)
     doc = Docx()
     doc.styles["Normal"].font.size = Pt(10.5)
-    doc.add_heading(f"Evidence report: {project_name}", 0)
+    _heading(doc, f"Evidence report: {project_name}", 0)
     doc.add_paragraph(f"Exported {utcnow():%Y-%m-%d %H:%M} UTC. Scope: {_scope_text(scope)}.")
     placed: set[int] = set()
     for theory in theories:
-        doc.add_heading(f"{theory['framework'] or 'Theory'} (theory {theory['id']})", 1)
+        _heading(doc, f"{theory['framework'] or 'Theory'} (theory {theory['id']})", 1)
         doc.add_paragraph(theory["statement"])
         doc.add_paragraph(f"Status: {theory['status']}; version {theory['version']}.")
         for cmoc_id in theory["cmoc_ids"]:
@@ -93,7 +93,7 @@ async def write_docx(
                 placed.add(cmoc_id)
     loose = [c for i, c in cmocs.items() if i not in placed and not c["theory_ids"]]
     if loose:
-        doc.add_heading("CMO configurations under no theory", 1)
+        _heading(doc, "CMO configurations under no theory", 1)
         for cmoc in loose:
             _cmoc(doc, cmoc, quotes[cmoc["id"]])
     doc.save(dest)
@@ -105,7 +105,7 @@ def _scope_text(scope: Scope) -> str:
 
 
 def _cmoc(doc, cmoc: dict, rows: list[dict]) -> None:
-    doc.add_heading(f"CMOC {cmoc['id']}: {cmoc['title'] or 'untitled'} ({cmoc['status']})", 2)
+    _heading(doc, f"CMOC {cmoc['id']}: {cmoc['title'] or 'untitled'} ({cmoc['status']})", 2)
     for label, key in (
         ("Context", "context"),
         ("Mechanism (resource)", "mechanism_resource"),
@@ -120,13 +120,25 @@ def _cmoc(doc, cmoc: dict, rows: list[dict]) -> None:
     for stance, heading in STANCE_HEADINGS:
         chosen = [r for r in rows if r["stance"] == stance]
         if chosen:
-            doc.add_heading(f"{heading} ({len(chosen)})", 3)
+            _heading(doc, f"{heading} ({len(chosen)})", 3)
             for row in chosen:
                 _quote(doc, row)
 
 
+def _styled(doc, text: str, style_id: str):
+    """A paragraph in a built-in style, set by id: python-docx's own style lookup
+    scans every style on each call, which made a 5,000-quote report take 14 s."""
+    para = doc.add_paragraph(text)
+    para._p.style = style_id
+    return para
+
+
+def _heading(doc, text: str, level: int) -> None:
+    _styled(doc, text, "Title" if level == 0 else f"Heading{level}")
+
+
 def _quote(doc, row: dict) -> None:
-    quote = doc.add_paragraph(style="Intense Quote")
+    quote = _styled(doc, "", "IntenseQuote")
     quote.add_run(f"\u201c{row['quote']}\u201d")
     cite = doc.add_paragraph()
     cite.add_run(f"[{row['part']}] ").italic = True
