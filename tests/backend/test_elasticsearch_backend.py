@@ -115,3 +115,27 @@ async def test_outage_loses_nothing_and_catches_up(tmp_path, prefix, database_ur
             assert r.json()["total"] > 0  # indexed before the outage, still there
     finally:
         node.stop(port, es_dir)
+
+
+async def test_proposals_on_elasticsearch(corpus_settings, es_url, prefix):
+    """The analysis flow's similarity proposals through a real node (more_like_this)."""
+    from tests import study
+
+    settings = corpus_settings.model_copy(
+        update={
+            "search_engine": "elasticsearch",
+            "elasticsearch_url": es_url,
+            "elasticsearch_index_prefix": prefix,
+        }
+    )
+    async with signed_in(settings) as api:
+        built = await study.build(api)  # the index is built from SQL at start, then synced
+        excerpt = built.annotations["interview slower"]
+        r = await api.get(f"{api.base}/proposals", params={"annotation_id": excerpt["id"]})
+        assert r.status_code == 200, r.text
+        proposals = r.json()
+        assert proposals and {p["source_type"] for p in proposals} == {"document"}
+        assert any("<mark>" in h for p in proposals for h in p["highlights"])
+        start = built.annotations["policy ifr"]
+        r = await api.get(f"{api.base}/proposals", params={"annotation_id": start["id"]})
+        assert {p["source_type"] for p in r.json()} == {"interview"}
