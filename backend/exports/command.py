@@ -11,7 +11,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from backend.core.runtime import Runtime
-from backend.errors import CommandError
+from backend.errors import CommandError, ServiceError
 from backend.exports import service
 from backend.exports.service import Format
 from backend.exports.tabular import TABLES
@@ -66,7 +66,7 @@ async def _write(rt: Runtime, args, scope: Scope, dest, bar: tqdm) -> None:
         try:
             fmt = Format(args.format)
             await service.write(session, project, fmt, scope, dest, args.table, progress)
-        except service.ExportError as exc:
+        except ServiceError as exc:
             raise CommandError(exc.message) from exc
 
 

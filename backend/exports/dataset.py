@@ -150,7 +150,7 @@ def _path(code: Code, by_id: dict[int, Code]) -> str:
 
 async def matrix(session: AsyncSession, project_id: int, scope: Scope) -> list[dict]:
     """The theory-by-source-type matrix, one flat row per theory."""
-    built = await build_matrix(session, project_id, "theory", "source_type", scope)
+    built = await build_matrix(session, project_id, "theory", "source_type", scope, in_sql=True)
     out = []
     for row in built["rows"]:
         flat = {"theory_id": row["id"], "theory": row["label"], "status": row["status"]}

@@ -17,6 +17,7 @@ from starlette.background import BackgroundTask
 from backend.api.auth import ProjectMember
 from backend.api.deps import SessionDep
 from backend.api.errors import http_error
+from backend.errors import ServiceError
 from backend.exports import service
 from backend.exports.service import MEDIA, Format
 from backend.triangulation.scope import ScopeDep
@@ -38,7 +39,7 @@ async def export_project(
     try:
         with os.fdopen(handle, "w+b") as dest:
             await service.write(session, member.project, format, scope, dest, table)
-    except service.ExportError as exc:
+    except ServiceError as exc:  # ours, or the REFI writer's (e.g. a codebook it refuses)
         os.unlink(path)
         raise http_error(exc) from exc
     except BaseException:

@@ -65,6 +65,19 @@ async def test_matrix_rows_can_be_cmocs_or_codes_and_columns_organisations(built
     assert {"transcript", "field_notes"} <= {c["key"] for c in m["columns"]}
 
 
+@pytest.mark.parametrize("rows", ["theory", "cmoc", "code"])
+@pytest.mark.parametrize("columns", ["source_type", "organisation", "document_type"])
+async def test_counting_in_sql_agrees_with_counting_in_python(built, rows, columns):
+    """Exports count with GROUP BY (flat memory), the API in Python (speed)."""
+    from backend.triangulation.scope import Scope
+    from backend.triangulation.service import build_matrix
+
+    api, _ = built
+    async with runtime_of(api).sessions() as session:
+        args = (session, api.pid, rows, columns, Scope())
+        assert await build_matrix(*args, in_sql=True) == await build_matrix(*args)
+
+
 async def test_a_cell_drills_down_to_cited_excerpts(built):
     api, s = built
     params = {"row_id": s.theories["Delivering"], "column": "interview"}

@@ -39,7 +39,8 @@ def _export(*args):
 
 
 def test_each_format_is_written_with_progress(project, out_dir, capsys):
-    for fmt, name in [("xlsx", "e.xlsx"), ("docx", "e.docx"), ("json", "e.json"), ("csv", "e.zip")]:
+    formats = [("xlsx", "e.xlsx"), ("docx", "e.docx"), ("json", "e.json"), ("csv", "e.zip")]
+    for fmt, name in [*formats, ("qdpx", "e.qdpx")]:
         assert _export("--format", fmt, "-o", str(out_dir / name)) == 0
         captured = capsys.readouterr()
         assert f"wrote {out_dir / name}" in captured.out
@@ -47,6 +48,7 @@ def test_each_format_is_written_with_progress(project, out_dir, capsys):
     data = json.loads((out_dir / "e.json").read_text())
     assert len({r["annotation_id"] for r in data["evidence"]}) == len(project.annotations)
     assert "evidence.csv" in zipfile.ZipFile(out_dir / "e.zip").namelist()
+    assert "project.qde" in zipfile.ZipFile(out_dir / "e.qdpx").namelist()
     book = load_workbook(out_dir / "e.xlsx", read_only=True)
     assert book.sheetnames[0] == "evidence"
 
