@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import AsyncIterator, Callable
 
+from sqlalchemy import func, tuple_
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -98,26 +99,38 @@ async def _theory_cmocs(session: AsyncSession, theory_ids: list[int]) -> dict[in
     return out
 
 
+async def cmoc_chunks(
+    session: AsyncSession, project_id: int, scope: Scope
+) -> AsyncIterator[list[dict]]:
+    """CMOC rows, CHUNK at a time (their texts are the bulk of a large project)."""
+    after = 0
+    while True:
+        stmt = select(Cmoc).where(*cmoc_clauses(project_id, scope), col(Cmoc.id) > after)
+        found = (await session.exec(stmt.order_by(Cmoc.id).limit(CHUNK))).all()
+        if not found:
+            return
+        yield await _cmoc_rows(session, found)
+        after = found[-1].id
+        session.expunge_all()  # keep the identity map from growing with the project
+
+
 async def cmocs(session: AsyncSession, project_id: int, scope: Scope) -> list[dict]:
-    stmt = select(Cmoc).where(*cmoc_clauses(project_id, scope)).order_by(Cmoc.id)
-    found = (await session.exec(stmt)).all()
+    return [row async for chunk in cmoc_chunks(session, project_id, scope) for row in chunk]
+
+
+async def _cmoc_rows(session: AsyncSession, found) -> list[dict]:
     ids = [c.id for c in found]
     theory_of: dict[int, list[int]] = defaultdict(list)
     count: dict[int, int] = defaultdict(int)
-    for link in (
-        await session.exec(select(CmocTheory).where(col(CmocTheory.cmoc_id).in_(ids)))
-    ).all():
+    links = select(CmocTheory).where(col(CmocTheory.cmoc_id).in_(ids))
+    for link in (await session.exec(links)).all():
         theory_of[link.cmoc_id].append(link.theory_id)
-    for e in (
-        await session.exec(select(CmocEvidence.cmoc_id).where(col(CmocEvidence.cmoc_id).in_(ids)))
-    ).all():
-        count[e] += 1
+    evidence = select(CmocEvidence.cmoc_id).where(col(CmocEvidence.cmoc_id).in_(ids))
+    for cmoc_id in (await session.exec(evidence)).all():
+        count[cmoc_id] += 1
+    own = [f for f in CMOC_COLUMNS if f not in ("theory_ids", "evidence_count")]
     return [
-        {
-            f: _plain(getattr(c, f))
-            for f in CMOC_COLUMNS
-            if f not in ("theory_ids", "evidence_count")
-        }
+        {f: _plain(getattr(c, f)) for f in own}
         | {"theory_ids": sorted(theory_of[c.id]), "evidence_count": count[c.id]}
         for c in found
     ]
@@ -165,23 +178,34 @@ async def matrix(session: AsyncSession, project_id: int, scope: Scope) -> list[d
 async def evidence(
     session: AsyncSession, project_id: int, scope: Scope, progress: Progress | None = None
 ) -> AsyncIterator[list[dict]]:
-    """Evidence rows in document order, a chunk at a time."""
-    ids = await _annotation_ids(session, project_id, scope)
-    for i in range(0, len(ids), CHUNK):
-        chunk = ids[i : i + CHUNK]
-        yield await _evidence_rows(session, project_id, scope, chunk)
+    """Evidence rows in document order, CHUNK annotations at a time: each page is
+    found from the last one's (document, start, id), so nothing grows with the
+    project but the count."""
+    stmt = await _annotations_in_scope(session, project_id, scope)
+    total = (await session.exec(select(func.count()).select_from(stmt.subquery()))).one()
+    done, last = 0, None
+    while True:
+        page = stmt if last is None else stmt.where(tuple_(*ORDER) > tuple_(*last))
+        rows = (await session.exec(page.order_by(*ORDER).limit(CHUNK))).all()
+        if not rows:
+            break
+        yield await _evidence_rows(session, project_id, scope, [r[-1] for r in rows])
+        done, last = done + len(rows), tuple(rows[-1])
+        session.expunge_all()
         if progress:
-            progress(min(i + CHUNK, len(ids)), len(ids))
-    if progress and not ids:
+            progress(done, total)
+    if progress and not total:
         progress(0, 0)
 
 
-async def _annotation_ids(session: AsyncSession, project_id: int, scope: Scope) -> list[int]:
+ORDER = (Annotation.document_id, Annotation.start, Annotation.id)
+
+
+async def _annotations_in_scope(session: AsyncSession, project_id: int, scope: Scope):
     stmt = (
-        select(Annotation.id)
+        select(*ORDER)
         .join(Document, Document.id == Annotation.document_id)
         .where(*await annotation_clauses(session, project_id, scope))
-        .order_by(Annotation.document_id, Annotation.start, Annotation.id)
     )
     if scope.theory_id is not None:
         linked = (
@@ -190,7 +214,7 @@ async def _annotation_ids(session: AsyncSession, project_id: int, scope: Scope) 
             .where(*cmoc_clauses(project_id, scope))
         )
         stmt = stmt.where(col(Annotation.id).in_(linked))
-    return list((await session.exec(stmt)).all())
+    return stmt
 
 
 async def _evidence_rows(

@@ -41,26 +41,35 @@ async def write_json(
     project_name: str,
     progress: Progress | None = None,
 ) -> None:
-    """One JSON object; the evidence array is written chunk by chunk."""
-    head = {
-        "project": {"id": project_id, "name": project_name},
-        "exported_at": utcnow().isoformat(),
-        "scope": _scope_dict(scope),
-        "theories": await dataset.theories(session, project_id, scope),
-        "cmocs": await dataset.cmocs(session, project_id, scope),
-        "codebook": await dataset.codebook(session, project_id),
-        "matrix": await dataset.matrix(session, project_id, scope),
-    }
-    opening = json.dumps(head, ensure_ascii=False, indent=1)[:-2]  # drop "\n}"
-    dest.write((opening + ',\n "evidence": [').encode())
+    """One JSON object, written member by member; CMOCs and evidence stream."""
+    members = [
+        ("project", {"id": project_id, "name": project_name}),
+        ("exported_at", utcnow().isoformat()),
+        ("scope", _scope_dict(scope)),
+        ("theories", await dataset.theories(session, project_id, scope)),
+    ]
+    dest.write(b"{")
+    for i, (name, value) in enumerate(members):
+        dest.write(f'{"," if i else ""}\n "{name}": {_json(value)}'.encode())
+    await _array(dest, "cmocs", dataset.cmoc_chunks(session, project_id, scope))
+    dest.write(f',\n "codebook": {_json(await dataset.codebook(session, project_id))}'.encode())
+    dest.write(f',\n "matrix": {_json(await dataset.matrix(session, project_id, scope))}'.encode())
+    await _array(dest, "evidence", dataset.evidence(session, project_id, scope, progress))
+    dest.write(b"\n}\n")
+
+
+def _json(value) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+async def _array(dest: BinaryIO, name: str, chunks) -> None:
+    dest.write(f',\n "{name}": ['.encode())
     first = True
-    async for chunk in dataset.evidence(session, project_id, scope, progress):
+    async for chunk in chunks:
         for row in chunk:
-            dest.write(
-                (("\n  " if first else ",\n  ") + json.dumps(row, ensure_ascii=False)).encode()
-            )
+            dest.write((("\n  " if first else ",\n  ") + _json(row)).encode())
             first = False
-    dest.write(b"\n ]\n}\n")
+    dest.write(b"\n ]")
 
 
 async def write_docx(

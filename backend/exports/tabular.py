@@ -22,24 +22,40 @@ TABLES = ("evidence", "matrix", "cmocs", "theories", "codebook")
 XLSX_CELL_MAX = 32_767  # Excel's limit; longer text is cut with a marker
 
 
-async def _static_rows(session, project_id: int, scope: Scope, table: str) -> list[dict]:
-    if table == "matrix":
-        return await dataset.matrix(session, project_id, scope)
-    if table == "cmocs":
-        return await dataset.cmocs(session, project_id, scope)
-    if table == "theories":
-        return await dataset.theories(session, project_id, scope)
-    return await dataset.codebook(session, project_id)
+async def _chunks(session, project_id: int, scope: Scope, table: str, progress=None):
+    """Any table as chunks of row dicts: evidence and CMOCs streamed, the rest at once."""
+    if table == "evidence":
+        async for chunk in dataset.evidence(session, project_id, scope, progress):
+            yield chunk
+    elif table == "cmocs":
+        async for chunk in dataset.cmoc_chunks(session, project_id, scope):
+            yield chunk
+    elif table == "matrix":
+        yield await dataset.matrix(session, project_id, scope)
+    elif table == "theories":
+        yield await dataset.theories(session, project_id, scope)
+    else:
+        yield await dataset.codebook(session, project_id)
 
 
-def _columns(table: str, rows: list[dict]) -> list[str]:
-    fixed = {
-        "evidence": dataset.EVIDENCE_COLUMNS,
-        "cmocs": dataset.CMOC_COLUMNS,
-        "theories": dataset.THEORY_COLUMNS,
-        "codebook": dataset.CODE_COLUMNS,
-    }
-    return list(fixed.get(table) or (rows[0].keys() if rows else ["theory_id", "theory", "status"]))
+FIXED_COLUMNS = {
+    "evidence": dataset.EVIDENCE_COLUMNS,
+    "cmocs": dataset.CMOC_COLUMNS,
+    "theories": dataset.THEORY_COLUMNS,
+    "codebook": dataset.CODE_COLUMNS,
+}
+
+
+async def _rows_with_header(session, project_id: int, scope: Scope, table: str, progress=None):
+    """The header, then lists of row values, chunk by chunk."""
+    columns = FIXED_COLUMNS.get(table)
+    if columns is not None:
+        yield list(columns)
+    async for chunk in _chunks(session, project_id, scope, table, progress):
+        if columns is None:  # the matrix (always one chunk): its columns come from its rows
+            columns = list(chunk[0]) if chunk else ["theory_id", "theory", "status"]
+            yield columns
+        yield [[row.get(c) for c in columns] for row in chunk]
 
 
 def _cell(value) -> str | int | float:
@@ -58,15 +74,13 @@ async def write_csv_table(
 ) -> None:
     text = io.TextIOWrapper(dest, encoding="utf-8-sig", newline="", write_through=True)
     writer = csv.writer(text)
-    if table == "evidence":
-        writer.writerow(dataset.EVIDENCE_COLUMNS)
-        async for chunk in dataset.evidence(session, project_id, scope, progress):
-            writer.writerows([_cell(r[c]) for c in dataset.EVIDENCE_COLUMNS] for r in chunk)
-    else:
-        rows = await _static_rows(session, project_id, scope, table)
-        columns = _columns(table, rows)
-        writer.writerow(columns)
-        writer.writerows([_cell(r.get(c)) for c in columns] for r in rows)
+    header = True
+    async for part in _rows_with_header(session, project_id, scope, table, progress):
+        if header:
+            writer.writerow(part)
+            header = False
+        else:
+            writer.writerows([_cell(v) for v in row] for row in part)
     text.flush()
     text.detach()  # leave `dest` open for the caller
 
@@ -91,30 +105,24 @@ async def write_xlsx(
     dest: BinaryIO,
     progress: Progress | None = None,
 ) -> None:
-    book = xlsxwriter.Workbook(
-        dest,
-        {
-            "constant_memory": True,
-            "strings_to_numbers": False,
-            "strings_to_formulas": False,
-            "strings_to_urls": False,
-        },
-    )
+    options = {
+        "constant_memory": True,
+        "strings_to_numbers": False,
+        "strings_to_formulas": False,  # a quote starting with "=" stays text
+        "strings_to_urls": False,
+    }
+    book = xlsxwriter.Workbook(dest, options)
     bold = book.add_format({"bold": True})
-    sheet = book.add_worksheet("evidence")
-    sheet.write_row(0, 0, dataset.EVIDENCE_COLUMNS, bold)
-    line = 1
-    async for chunk in dataset.evidence(session, project_id, scope, progress):
-        for row in chunk:
-            sheet.write_row(line, 0, [_xlsx(row[c]) for c in dataset.EVIDENCE_COLUMNS])
-            line += 1
-    for table in TABLES[1:]:
-        rows = await _static_rows(session, project_id, scope, table)
-        columns = _columns(table, rows)
-        sheet = book.add_worksheet(table)
-        sheet.write_row(0, 0, columns, bold)
-        for i, row in enumerate(rows, start=1):
-            sheet.write_row(i, 0, [_xlsx(row.get(c)) for c in columns])
+    for table in TABLES:
+        sheet, line = book.add_worksheet(table), 0
+        async for part in _rows_with_header(session, project_id, scope, table, progress):
+            if line == 0:
+                sheet.write_row(0, 0, part, bold)
+                line = 1
+                continue
+            for row in part:
+                sheet.write_row(line, 0, [_xlsx(v) for v in row])
+                line += 1
     book.close()
 
 
