@@ -1,0 +1,40 @@
+/** Shared project-wide data (codebook, members, projects) cached by react-query. */
+import { useQuery } from '@tanstack/react-query';
+import { getJson } from '../api/http';
+import { projectPath, useProjectId } from '../api/project';
+import type { Code, Member, Project, Role } from '../api/types';
+
+export function useProjects() {
+  return useQuery({ queryKey: ['projects', 'all'], queryFn: () => getJson<Project[]>('/api/projects'), staleTime: 60_000 });
+}
+
+export function useCodes() {
+  const pid = useProjectId();
+  return useQuery({
+    queryKey: ['codes', 'all', pid],
+    queryFn: () => getJson<Code[]>(projectPath('/codes', pid)),
+    enabled: pid != null,
+    staleTime: 30_000,
+  });
+}
+
+export function useMembers() {
+  const pid = useProjectId();
+  return useQuery({
+    queryKey: ['members', 'all', pid],
+    queryFn: () => getJson<Member[]>(projectPath('/members', pid)),
+    enabled: pid != null,
+    staleTime: 60_000,
+  });
+}
+
+const RANK: Record<Role, number> = { viewer: 0, coder: 1, admin: 2 };
+
+/** The caller's role in the current project, and what it allows. */
+export function useProjectRole() {
+  const pid = useProjectId();
+  const { data } = useProjects();
+  const role = data?.find((p) => p.id === pid)?.role ?? null;
+  const rank = role ? RANK[role] : -1;
+  return { role, canCode: rank >= RANK.coder, isAdmin: rank >= RANK.admin };
+}

@@ -1,0 +1,21 @@
+/** Keeps cached lists fresh from the project's event stream (colleagues' changes). */
+import { useQueryClient } from '@tanstack/react-query';
+import { useProjectEvents } from '../api/events';
+
+const RESOURCE_OF: Record<string, string[]> = {
+  annotation: ['annotations'],
+  code: ['codes', 'annotations'],
+  document: ['documents', 'jobs'],
+  theory: ['theories'],
+  cmoc: ['cmocs', 'triangulation'],
+  member: ['members'],
+};
+
+export function LiveSync() {
+  const queryClient = useQueryClient();
+  useProjectEvents((event) => {
+    const entity = event.kind.split('.')[0];
+    for (const key of RESOURCE_OF[entity] ?? []) queryClient.invalidateQueries({ queryKey: [key] });
+  });
+  return null;
+}

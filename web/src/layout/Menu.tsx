@@ -1,0 +1,30 @@
+import { Menu } from 'react-admin';
+import SearchIcon from '@mui/icons-material/Search';
+import DescriptionIcon from '@mui/icons-material/Description';
+import UploadIcon from '@mui/icons-material/UploadFile';
+import WorkIcon from '@mui/icons-material/PendingActions';
+import LabelIcon from '@mui/icons-material/AccountTree';
+import LightbulbIcon from '@mui/icons-material/Lightbulb';
+import HubIcon from '@mui/icons-material/Hub';
+import GridIcon from '@mui/icons-material/GridOn';
+import CompareIcon from '@mui/icons-material/CompareArrows';
+import DownloadIcon from '@mui/icons-material/Download';
+import GroupIcon from '@mui/icons-material/Group';
+
+export function AppMenu() {
+  return (
+    <Menu>
+      <Menu.Item to="/search" primaryText="Search" leftIcon={<SearchIcon />} />
+      <Menu.Item to="/documents" primaryText="Documents" leftIcon={<DescriptionIcon />} />
+      <Menu.Item to="/upload" primaryText="Upload" leftIcon={<UploadIcon />} />
+      <Menu.Item to="/jobs" primaryText="Ingest jobs" leftIcon={<WorkIcon />} />
+      <Menu.Item to="/codes" primaryText="Codebook" leftIcon={<LabelIcon />} />
+      <Menu.Item to="/theories" primaryText="Theories" leftIcon={<LightbulbIcon />} />
+      <Menu.Item to="/cmocs" primaryText="CMOCs" leftIcon={<HubIcon />} />
+      <Menu.Item to="/triangulation" primaryText="Triangulation" leftIcon={<GridIcon />} />
+      <Menu.Item to="/agreement" primaryText="Agreement" leftIcon={<CompareIcon />} />
+      <Menu.Item to="/exports" primaryText="Exports" leftIcon={<DownloadIcon />} />
+      <Menu.Item to="/members" primaryText="Members" leftIcon={<GroupIcon />} />
+    </Menu>
+  );
+}
