@@ -4,16 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import mimetypes
-import stat
 from contextlib import asynccontextmanager
-from pathlib import Path
 
 import anyio
 from fastapi import FastAPI
-from fastapi.responses import FileResponse, HTMLResponse, Response
-from fastapi.staticfiles import StaticFiles
-from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.gzip import GZipMiddleware
 
 from backend.accounts.routes import router as accounts_router
 from backend.agreement.routes import router as agreement_router
@@ -37,9 +32,9 @@ from backend.saved_searches.routes import router as saved_searches_router
 from backend.searching.routes import router as search_router
 from backend.theories.routes import router as theories_router
 from backend.triangulation.routes import router as triangulation_router
+from backend.web import mount_web
 
 log = logging.getLogger(__name__)
-WEB_DIST = Path(__file__).resolve().parent.parent / "web" / "dist"
 SYNC_SECONDS = 2.0
 
 
@@ -76,6 +71,8 @@ def create_app(settings: Settings | None = None, *, embedded_worker: bool = Fals
     )
     errors.install(app)
     app.add_middleware(RejectNul)
+    # JSON compresses ~5x: a long document's text is megabytes (event streams are left alone).
+    app.add_middleware(GZipMiddleware, minimum_size=2048)
     routers = (
         health_router,
         accounts_router,
@@ -97,7 +94,7 @@ def create_app(settings: Settings | None = None, *, embedded_worker: bool = Fals
     )
     for router in routers:
         app.include_router(router)
-    _mount_web(app)
+    mount_web(app, settings.web_dist)
     return app
 
 
@@ -105,64 +102,3 @@ async def _keep_index_in_sync(rt: Runtime) -> None:
     while True:
         await indexing.drain_quietly(rt.sessions, rt.search)
         await anyio.sleep(SYNC_SECONDS)
-
-
-def _mount_web(app: FastAPI) -> None:
-    if (WEB_DIST / "index.html").is_file():
-        app.mount("/", _SinglePageApp(directory=WEB_DIST), name="web")
-        return
-
-    @app.get("/", include_in_schema=False)
-    async def placeholder() -> HTMLResponse:
-        return HTMLResponse(
-            "<!doctype html><title>Evidence Workbench</title><h1>Evidence Workbench</h1>"
-            "<p>The web app is not built yet. The API is running: see "
-            "<a href='/api/docs'>/api/docs</a>.</p>"
-        )
-
-
-class _SinglePageApp(StaticFiles):
-    """web/dist with the single-page app's fallback: a path that is not a file (e.g.
-    /read/12 opened from a bookmark) gets index.html and the app's router shows the
-    screen; unknown /api and /assets paths keep their 404. Hashed assets are cached
-    for good (and sent gzipped when the build left a .gz beside them); index.html is
-    revalidated so a new build is picked up at once."""
-
-    async def get_response(self, path: str, scope) -> Response:
-        if path.startswith("assets/") and scope["method"] in ("GET", "HEAD"):
-            gzipped = await self._gzipped(path, scope)
-            if gzipped is not None:
-                return gzipped
-        try:
-            response = await super().get_response(path, scope)
-        except StarletteHTTPException as exc:
-            if exc.status_code != 404 or path.split("/")[0] in ("api", "assets"):
-                raise
-            response = await super().get_response("index.html", scope)
-            response.headers["Cache-Control"] = "no-cache"
-            return response
-        if path.startswith("assets/") and response.status_code == 200:
-            response.headers["Cache-Control"] = IMMUTABLE
-        elif path in ("", ".", "index.html"):
-            response.headers["Cache-Control"] = "no-cache"
-        return response
-
-    async def _gzipped(self, path: str, scope) -> Response | None:
-        accepts = dict(scope.get("headers") or []).get(b"accept-encoding", b"")
-        if b"gzip" not in accepts:
-            return None
-        full_path, stat_result = await anyio.to_thread.run_sync(self.lookup_path, path + ".gz")
-        if stat_result is None or not stat.S_ISREG(stat_result.st_mode):
-            return None
-        media_type = mimetypes.guess_type(path)[0] or "application/octet-stream"
-        headers = {
-            "Content-Encoding": "gzip",
-            "Vary": "Accept-Encoding",
-            "Cache-Control": IMMUTABLE,
-        }
-        return FileResponse(
-            full_path, stat_result=stat_result, media_type=media_type, headers=headers
-        )
-
-
-IMMUTABLE = "public, max-age=31536000, immutable"

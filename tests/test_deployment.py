@@ -48,3 +48,11 @@ def test_volumes_declared():
     compose = _compose()
     used = {v.split(":")[0] for s in compose["services"].values() for v in s.get("volumes", [])}
     assert used <= set(compose["volumes"])
+
+
+def test_image_builds_the_web_app_and_points_the_backend_at_it():
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    assert "FROM node:20" in dockerfile and "npm ci" in dockerfile and "npm run build" in dockerfile
+    assert "COPY --from=web /web/dist ./web/dist" in dockerfile
+    assert "WEB_DIST=/app/web/dist" in dockerfile
+    assert "web/node_modules" in (ROOT / ".dockerignore").read_text()

@@ -26,6 +26,9 @@ class Settings(BaseSettings):
     job_max_attempts: int = 3
     # Send cookies only over HTTPS; turn on behind a TLS proxy (team deployment).
     secure_cookies: bool = False
+    # The web app's static build; the default is the checkout's web/dist (an installed
+    # package, as in the Docker image, sets it: see Dockerfile).
+    web_dist: Path = Field(default=Path(__file__).resolve().parents[2] / "web" / "dist")
 
     @property
     def data_dir(self) -> Path:
