@@ -20,6 +20,18 @@ MAX_EVIDENCE = 2_000
 MAX_THEORIES = 100
 
 
+# What a CMOC says (its links aside): one list for the service, exports and REFI notes.
+CMOC_FIELDS = (
+    "title",
+    "context",
+    "mechanism_resource",
+    "mechanism_reasoning",
+    "outcome",
+    "memo",
+    "status",
+)
+
+
 class CmocStatus(StrEnum):
     draft = "draft"
     proposed = "proposed"

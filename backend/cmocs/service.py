@@ -11,6 +11,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from backend.annotations.models import Annotation
 from backend.citations import excerpts
 from backend.cmocs.models import (
+    CMOC_FIELDS,
     Cmoc,
     CmocCreate,
     CmocEvidence,
@@ -27,15 +28,7 @@ from backend.events.service import publish
 from backend.theories.models import ProgrammeTheory
 from backend.versioning import claim
 
-TEXT_FIELDS = (
-    "title",
-    "context",
-    "mechanism_resource",
-    "mechanism_reasoning",
-    "outcome",
-    "memo",
-    "status",
-)
+TEXT_FIELDS = CMOC_FIELDS
 
 
 class CmocError(ServiceError):

@@ -18,7 +18,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from backend.annotations.models import Annotation, AnnotationCode
 from backend.citations import excerpts
-from backend.cmocs.models import Cmoc, CmocEvidence, CmocTheory
+from backend.cmocs.models import CMOC_FIELDS, Cmoc, CmocEvidence, CmocTheory
 from backend.codes.models import Code
 from backend.codes.service import live_codes, to_records
 from backend.documents.models import Document
@@ -55,19 +55,7 @@ EVIDENCE_COLUMNS = (
     "memo",
 )
 THEORY_COLUMNS = ("id", "framework", "statement", "form", "status", "version", "cmoc_ids")
-CMOC_COLUMNS = (
-    "id",
-    "title",
-    "context",
-    "mechanism_resource",
-    "mechanism_reasoning",
-    "outcome",
-    "memo",
-    "status",
-    "theory_ids",
-    "evidence_count",
-    "version",
-)
+CMOC_COLUMNS = ("id", *CMOC_FIELDS, "theory_ids", "evidence_count", "version")
 CODE_COLUMNS = ("id", "name", "kind", "parent", "path", "colour", "definition", "memo")
 
 

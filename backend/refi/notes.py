@@ -28,21 +28,13 @@ from __future__ import annotations
 import json
 from typing import Literal
 
+from backend.cmocs.models import CMOC_FIELDS
 from backend.refi.common import xml_text
+from backend.theories.models import THEORY_FIELDS
 
 FORMAT = 1
 CMOC_MARKER = "[Evidence Workbench CMOC]"
 THEORY_MARKER = "[Evidence Workbench programme theory]"
-CMOC_FIELDS = (
-    "title",
-    "context",
-    "mechanism_resource",
-    "mechanism_reasoning",
-    "outcome",
-    "memo",
-    "status",
-)
-THEORY_FIELDS = ("framework", "statement", "form", "status")
 _CMOC_LABELS = (
     ("title", "Title"),
     ("status", "Status"),

@@ -18,6 +18,9 @@ MAX_REASON = 5_000
 MAX_VERSION = 2**31 - 1  # the database's integer
 
 
+THEORY_FIELDS = ("framework", "statement", "form", "status")  # what a revision keeps
+
+
 class TheoryStatus(StrEnum):
     initial = "initial"
     refined = "refined"

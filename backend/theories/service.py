@@ -13,6 +13,7 @@ from backend.core.time import utcnow
 from backend.errors import ServiceError
 from backend.events.service import publish
 from backend.theories.models import (
+    THEORY_FIELDS,
     ProgrammeTheory,
     TheoryCreate,
     TheoryPublic,
@@ -21,7 +22,7 @@ from backend.theories.models import (
 )
 from backend.versioning import claim
 
-FIELDS = ("framework", "statement", "form", "status")
+FIELDS = THEORY_FIELDS
 
 
 class TheoryError(ServiceError):
