@@ -8,6 +8,7 @@ import logging
 import sys
 from collections.abc import Sequence
 
+from backend.core import heap
 from backend.core.config import get_settings
 from backend.core.runtime import Runtime
 from backend.errors import CommandError
@@ -154,6 +155,7 @@ def _serve(args: argparse.Namespace) -> int:
             "No accounts yet: create the first one with\n"
             "  .venv/bin/evidence users create you@example.org --role admin"
         )
+    heap.settle()
     uvicorn.run(app, host=args.host, port=args.port, log_level="info")
     return 0
 

@@ -18,6 +18,7 @@ from tqdm import tqdm
 from backend.accounts import service as accounts
 from backend.accounts.models import User, UserCreate
 from backend.agreement import service as agreement_service
+from backend.core import heap
 from backend.core.runtime import Runtime
 from backend.core.storage import TooLarge
 from backend.documents.models import Document
@@ -36,6 +37,7 @@ from search.base import Filters
 
 async def worker_cmd(rt: Runtime, _args: argparse.Namespace) -> int:
     await indexing.prepare_index(rt.sessions, rt.search)
+    heap.settle()
     stopping = False
 
     def stop(*_) -> None:
