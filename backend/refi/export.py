@@ -44,6 +44,7 @@ from backend.refi.common import (
 from backend.triangulation.scope import Scope
 
 Progress = Callable[[int, int], None]
+VERSION_BATCH = 50  # versions whose selections are read in one query
 SPOOL_IN_MEMORY = 4 * 2**20  # bytes of memos or links kept in memory before spilling to disk
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest a zip can say: entries do not depend on "now"
 
@@ -215,11 +216,18 @@ class _Writer:
         if not self.p.versions:
             return
         with self.element("Sources"):
-            for version in self.p.versions:
-                await self._text_source(version)
-                self.steps.advance()
+            for i in range(0, len(self.p.versions), VERSION_BATCH):
+                batch = self.p.versions[i : i + VERSION_BATCH]
+                found = await collect.selections(self.session, self.p, [v.id for v in batch])
+                ids = [a.id for annotations in found.values() for a in annotations]
+                codes = await collect.code_guids(self.session, ids)
+                for version in batch:
+                    self._text_source(version, found.get(version.id, []), codes)
+                    self.steps.advance()
 
-    async def _text_source(self, version: VersionRow) -> None:
+    def _text_source(
+        self, version: VersionRow, found: list[Annotation], codes: dict[int, list[str]]
+    ) -> None:
         doc, source = version.document, _source_guid(self.p, version)
         attrs = _attrs(
             guid=source,
@@ -229,8 +237,6 @@ class _Writer:
             modifiedDateTime=xsd_datetime(doc.updated_at),
         )
         with self.element("TextSource", attrs):
-            found = await collect.selections(self.session, self.p, version.id)
-            codes = await collect.code_guids(self.session, [a.id for a in found])
             for annotation in found:
                 self._selection(annotation, codes.get(annotation.id, []))
             for name, kind, value in _variable_values(version):
@@ -269,12 +275,13 @@ class _Writer:
                 name = notes.note_name("theory", theory.statement)
                 note = guid(self.pid, "theory", theory.id)
                 self._note(note, name, notes.theory_text(theory), *self._times(theory))
-            for cmoc in await collect.cmocs(self.session, self.p.cmoc_ids):
-                opened()
-                name = notes.note_name("cmoc", cmoc.title)
-                note = guid(self.pid, "cmoc", cmoc.id)
-                self._note(note, name, notes.cmoc_text(cmoc), *self._times(cmoc))
-                await self._cmoc_links(cmoc.id)
+            async for found, evidence, theories in collect.cmoc_chunks(self.session, self.p):
+                for cmoc in found:
+                    opened()
+                    name = notes.note_name("cmoc", cmoc.title)
+                    note = guid(self.pid, "cmoc", cmoc.id)
+                    self._note(note, name, notes.cmoc_text(cmoc), *self._times(cmoc))
+                    self._cmoc_links(cmoc.id, evidence[cmoc.id], theories[cmoc.id])
         self.steps.advance()
 
     def _times(self, row) -> tuple[str | None, str, str]:
@@ -282,17 +289,17 @@ class _Writer:
         author = getattr(row, "author_id", None) or getattr(row, "created_by", None)
         return self._user(author), xsd_datetime(row.created_at), xsd_datetime(row.updated_at)
 
-    async def _cmoc_links(self, cmoc_id: int) -> None:
+    def _cmoc_links(self, cmoc_id: int, evidence: list, theory_ids: list[int]) -> None:
         """The CMOC's evidence notes now; its links into the spool, for <Links>."""
         cmoc_note = guid(self.pid, "cmoc", cmoc_id)
-        for e in await collect.evidence(self.session, self.p, cmoc_id):
+        for e in evidence:
             note = guid(self.pid, "evidence-note", e.id) if e.note else None
             if note is not None:
                 self._note(note, "Evidence note", e.note)
             target = guid(self.pid, "annotation", e.annotation_id)
             link = guid(self.pid, "evidence", e.id)
             _put(self.pending_links, link, f"{e.part}:{e.stance}", cmoc_note, target, note)
-        for theory_id in await collect.theory_links(self.session, self.p, cmoc_id):
+        for theory_id in theory_ids:
             theory_note = guid(self.pid, "theory", theory_id)
             link = guid(self.pid, "theory-link", f"{theory_id}/{cmoc_id}")
             _put(self.pending_links, link, THEORY_LINK, theory_note, cmoc_note, None)
