@@ -156,7 +156,7 @@ def main() -> None:
     p.add_argument("--runs", type=int, default=50)
     p.add_argument("--formats", default="xlsx,qdpx")
     args = p.parse_args()
-    sizes = [(0.5, "half"), (1.0, "full")]
+    sizes = [(0.5, "half"), (1.0, "full"), (2.0, "double")]
     report = {}
     for factor, name in sizes:
         with tempfile.TemporaryDirectory(prefix="analysis-bench-") as tmp:
@@ -177,11 +177,12 @@ def main() -> None:
             report[name] = entry
             print(json.dumps({name: entry}, indent=1), flush=True)
     for fmt in args.formats.split(","):
-        half, full = report["half"]["exports"][fmt], report["full"]["exports"][fmt]
+        runs = [report[name]["exports"][fmt] for _, name in sizes]
+        rss = " / ".join(f"{r['export_rss_mb']}" for r in runs)
+        files = " / ".join(f"{r['file_mb']}" for r in runs)
         print(
-            f"{fmt}: {full['seconds']} s at full size; export RSS {half['export_rss_mb']} MB at "
-            f"half vs {full['export_rss_mb']} MB at full size (file {half['file_mb']} vs "
-            f"{full['file_mb']} MB)"
+            f"{fmt}: {runs[1]['seconds']} s at full size; export RSS {rss} MB at half / full / "
+            f"double size (files {files} MB)"
         )
 
 

@@ -30,6 +30,7 @@ from backend.theories.models import ProgrammeTheory
 from backend.triangulation.scope import Scope, annotation_clauses, cmoc_clauses
 
 CHUNK = 900  # ids per IN (...): well under SQLite's parameter limit
+CMOC_BATCH = 200  # CMOCs (with their evidence rows) held at once while writing notes
 
 
 @dataclass(frozen=True)
@@ -200,8 +201,8 @@ async def cmoc_chunks(session: AsyncSession, p: Plan):
     """(CMOCs, their evidence links to annotations in the file, their links to
     exported theories), CHUNK CMOCs at a time: three queries per chunk."""
     exported = [t.id for t in p.theories]
-    for i in range(0, len(p.cmoc_ids), CHUNK):
-        ids = p.cmoc_ids[i : i + CHUNK]
+    for i in range(0, len(p.cmoc_ids), CMOC_BATCH):
+        ids = p.cmoc_ids[i : i + CMOC_BATCH]
         found = (
             await session.exec(select(Cmoc).where(col(Cmoc.id).in_(ids)).order_by(Cmoc.id))
         ).all()
