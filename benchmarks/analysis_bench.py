@@ -19,6 +19,7 @@ import sys
 import tempfile
 import threading
 import time
+import tracemalloc
 from pathlib import Path
 
 from httpx import ASGITransport, AsyncClient
@@ -78,10 +79,17 @@ async def _matrix_timings(data: Path, runs: int) -> dict:
 
 
 def _export_in_child(data: Path, fmt: str) -> dict:
-    """A fresh process per export, so its peak RSS is the export's alone."""
+    """A fresh process per export, so its peak RSS is the export's alone; a second
+    one traces Python's allocations (slower, so its time is not reported)."""
+    measured = _child(data, fmt, False)
+    measured["python_peak_mb"] = _child(data, fmt, True)["python_peak_mb"]
+    return measured
+
+
+def _child(data: Path, fmt: str, trace: bool) -> dict:
     code = (
         "import asyncio, json, sys; from benchmarks.analysis_bench import _export_here; "
-        f"print(json.dumps(asyncio.run(_export_here({str(data)!r}, {fmt!r}))))"
+        f"print(json.dumps(asyncio.run(_export_here({str(data)!r}, {fmt!r}, {trace!r}))))"
     )
     done = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=HERE.parent
@@ -116,7 +124,7 @@ class _PeakRss:
         self.peak = max(self.peak, _rss_mb())
 
 
-async def _export_here(data: str, fmt: str) -> dict:
+async def _export_here(data: str, fmt: str, trace: bool = False) -> dict:
     from backend.exports import service
     from backend.projects.models import Project
     from backend.triangulation.scope import Scope
@@ -129,6 +137,8 @@ async def _export_here(data: str, fmt: str) -> dict:
                 __import__("sqlmodel").select(Project.id)
             )
         baseline = _rss_mb()
+        if trace:
+            tracemalloc.start()
         target = Path(data) / f"export.{fmt}"
         started = time.perf_counter()
         with _PeakRss() as sampler:
@@ -137,6 +147,7 @@ async def _export_here(data: str, fmt: str) -> dict:
                     await service.write(session, project, service.Format(fmt), Scope(), dest)
         seconds = time.perf_counter() - started
         peak = sampler.peak
+        python_peak = tracemalloc.get_traced_memory()[1] / 2**20 if trace else None
     finally:
         await rt.close()
     return {
@@ -145,6 +156,7 @@ async def _export_here(data: str, fmt: str) -> dict:
         "baseline_rss_mb": round(baseline, 1),
         "peak_rss_mb": round(peak, 1),
         "export_rss_mb": round(peak - baseline, 1),
+        "python_peak_mb": round(python_peak, 1) if trace else None,
     }
 
 
@@ -179,10 +191,11 @@ def main() -> None:
     for fmt in args.formats.split(","):
         runs = [report[name]["exports"][fmt] for _, name in sizes]
         rss = " / ".join(f"{r['export_rss_mb']}" for r in runs)
+        heap = " / ".join(f"{r['python_peak_mb']}" for r in runs)
         files = " / ".join(f"{r['file_mb']}" for r in runs)
         print(
-            f"{fmt}: {runs[1]['seconds']} s at full size; export RSS {rss} MB at half / full / "
-            f"double size (files {files} MB)"
+            f"{fmt}: {runs[1]['seconds']} s at full size; at half / full / double size: "
+            f"export RSS {rss} MB, Python heap peak {heap} MB, files {files} MB"
         )
 
 
