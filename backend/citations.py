@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -58,7 +58,7 @@ class Excerpt:
         return ", ".join(parts)
 
     def as_dict(self) -> dict:
-        return asdict(self) | {"citation": self.citation()}
+        return dict(vars(self)) | {"citation": self.citation()}  # asdict deep-copies: 4x slower
 
 
 def _day(value: dt.date | None) -> str | None:

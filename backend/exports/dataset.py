@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import AsyncIterator, Callable
 
-from sqlalchemy import func, tuple_
+from sqlalchemy import func
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -166,26 +166,29 @@ async def matrix(session: AsyncSession, project_id: int, scope: Scope) -> list[d
 async def evidence(
     session: AsyncSession, project_id: int, scope: Scope, progress: Progress | None = None
 ) -> AsyncIterator[list[dict]]:
-    """Evidence rows in document order, CHUNK annotations at a time: each page is
-    found from the last one's (document, start, id), so nothing grows with the
-    project but the count."""
+    """Evidence rows in document order, CHUNK annotations at a time. Annotations
+    are read DOCUMENT_BATCH documents at a time through the document index (keyset
+    pages over (document, start, id) made SQLite sort the whole project per page)."""
     stmt = await _annotations_in_scope(session, project_id, scope)
     total = (await session.exec(select(func.count()).select_from(stmt.subquery()))).one()
-    done, last = 0, None
-    while True:
-        page = stmt if last is None else stmt.where(tuple_(*ORDER) > tuple_(*last))
-        rows = (await session.exec(page.order_by(*ORDER).limit(CHUNK))).all()
-        if not rows:
-            break
-        yield await _evidence_rows(session, project_id, scope, [r[-1] for r in rows])
-        done, last = done + len(rows), tuple(rows[-1])
-        session.expunge_all()
-        if progress:
-            progress(done, total)
+    in_scope = stmt.subquery()
+    documents = select(in_scope.c.document_id).distinct().order_by(in_scope.c.document_id)
+    document_ids = list((await session.exec(documents)).all())
+    done = 0
+    for i in range(0, len(document_ids), DOCUMENT_BATCH):
+        batch = col(Annotation.document_id).in_(document_ids[i : i + DOCUMENT_BATCH])
+        ids = [r[-1] for r in (await session.exec(stmt.where(batch).order_by(*ORDER))).all()]
+        for j in range(0, len(ids), CHUNK):
+            yield await _evidence_rows(session, project_id, scope, ids[j : j + CHUNK])
+            session.expunge_all()
+            done += len(ids[j : j + CHUNK])
+            if progress:
+                progress(done, total)
     if progress and not total:
         progress(0, 0)
 
 
+DOCUMENT_BATCH = 25
 ORDER = (Annotation.document_id, Annotation.start, Annotation.id)
 
 
@@ -236,16 +239,17 @@ async def _code_names(session: AsyncSession, ids: list[int]) -> dict[int, list[s
 async def _links(
     session: AsyncSession, project_id: int, scope: Scope, ids: list[int]
 ) -> dict[int, list[dict]]:
-    stmt = (
-        select(CmocEvidence, Cmoc.title)
-        .join(Cmoc, Cmoc.id == CmocEvidence.cmoc_id)
-        .where(col(CmocEvidence.annotation_id).in_(ids), *cmoc_clauses(project_id, scope))
-        .order_by(CmocEvidence.cmoc_id, CmocEvidence.id)
+    # Two lookups by key, not one join: with the join SQLite walked every CMOC of
+    # the project for each chunk (quadratic: 9 s of a 12 s export at 20,000 excerpts).
+    stmt = select(CmocEvidence).where(col(CmocEvidence.annotation_id).in_(ids))
+    links = (await session.exec(stmt.order_by(CmocEvidence.cmoc_id, CmocEvidence.id))).all()
+    stmt = select(Cmoc.id, Cmoc.title).where(
+        col(Cmoc.id).in_({e.cmoc_id for e in links}), *cmoc_clauses(project_id, scope)
     )
-    rows = (await session.exec(stmt)).all()
-    theories = await _cmoc_theories(session, {e.cmoc_id for e, _ in rows})
+    titles = dict((await session.exec(stmt)).all())
+    theories = await _cmoc_theories(session, set(titles))
     out: dict[int, list[dict]] = defaultdict(list)
-    for e, title in rows:
+    for e, title in ((e, titles[e.cmoc_id]) for e in links if e.cmoc_id in titles):
         out[e.annotation_id].append(
             {
                 "cmoc_id": e.cmoc_id,
