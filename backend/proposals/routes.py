@@ -10,10 +10,10 @@ from fastapi import APIRouter, HTTPException, Query
 from backend.api.auth import ProjectCoder, ProjectMember
 from backend.api.deps import SearchDep, SessionDep
 from backend.api.errors import http_error
-from backend.documents.models import SourceType
 from backend.errors import ServiceError
 from backend.proposals import service
 from backend.proposals.models import DecisionIn, DecisionPublic, Origin, Proposal
+from backend.searching.filters import FiltersDep
 from backend.versioning import StaleEdit
 
 router = APIRouter(prefix="/api/projects/{project_id}/proposals", tags=["analysis"])
@@ -44,20 +44,20 @@ async def list_proposals(
     member: ProjectMember,
     session: SessionDep,
     engine: SearchDep,
+    filters: FiltersDep,
     annotation_id: IdQuery = None,
     cmoc_id: IdQuery = None,
     passage_id: IdQuery = None,
     origin: Origin | None = None,
     origin_id: IdQuery = None,
-    source_type: Annotated[list[SourceType] | None, Query()] = None,
     limit: Annotated[int, Query(ge=1, le=50)] = 10,
 ):
-    """Without `source_type`: documents for an interview excerpt or a CMOC,
-    interviews for a document excerpt."""
+    """Takes the search filters (source_type, document_type, organisation, dates,
+    code_id, coder_id, ...). Without `source_type`: documents for an interview
+    excerpt or a CMOC, interviews for a document excerpt."""
     start = _origin(annotation_id, cmoc_id, passage_id, origin, origin_id)
-    targets = tuple(s.value for s in source_type) if source_type else None
     try:
-        return await service.propose(session, engine, member.project.id, *start, targets, limit)
+        return await service.propose(session, engine, *start, filters, limit)
     except ServiceError as exc:
         raise http_error(exc) from exc
 

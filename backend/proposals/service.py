@@ -7,6 +7,8 @@ is not proposed again from the same starting point.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -68,20 +70,19 @@ async def _decided(session: AsyncSession, project_id: int, origin: Origin, origi
 async def propose(
     session: AsyncSession,
     engine: SearchEngine,
-    project_id: int,
     origin: Origin,
     origin_id: int,
-    targets: tuple[str, ...] | None,
+    filters: Filters,
     limit: int,
 ) -> list[Proposal]:
+    """`filters` are the search filters, their project set; without source types,
+    the default targets for the origin's source type."""
+    (project_id,) = filters.project_ids
     text, source_type, own = await _origin(session, project_id, origin, origin_id)
     exclude = tuple(own + await _decided(session, project_id, origin, origin_id))
-    request = SimilarRequest(
-        text[:MAX_LIKE_CHARS],
-        Filters(project_ids=(project_id,), source_types=targets or default_targets(source_type)),
-        limit=limit,
-        exclude_ids=exclude,
-    )
+    if not filters.source_types:
+        filters = replace(filters, source_types=default_targets(source_type))
+    request = SimilarRequest(text[:MAX_LIKE_CHARS], filters, limit=limit, exclude_ids=exclude)
     hits = await engine.similar(request)
     return await _present(session, hits)
 

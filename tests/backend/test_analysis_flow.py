@@ -156,6 +156,21 @@ async def test_dismissed_proposals_are_remembered(built):
     assert [(d["passage_id"], d["decision"]) for d in decided] == [(first, "dismiss")]
 
 
+async def test_proposals_take_the_search_filters(built):
+    api, s = built
+    excerpt = s.annotations["interview slower"]
+    sop = s.documents["sop"]["id"]
+    params = {"annotation_id": excerpt["id"], "document_id": sop, "limit": 5}
+    r = await api.get(f"{api.base}/proposals", params=params)
+    assert r.status_code == 200 and r.json()
+    assert {p["document_id"] for p in r.json()} == {sop}
+    params = {"annotation_id": excerpt["id"], "source_type": "observation"}
+    found = (await api.get(f"{api.base}/proposals", params=params)).json()
+    assert found and {p["source_type"] for p in found} == {"observation"}
+    params = {"annotation_id": excerpt["id"], "date_from": "2025-05-01", "date_to": "2025-01-01"}
+    assert (await api.get(f"{api.base}/proposals", params=params)).status_code == 400
+
+
 async def test_proposals_from_a_cmoc_look_at_documents(built):
     api, s = built
     r = await api.get(f"{api.base}/proposals", params={"cmoc_id": s.cmocs["trust"]["id"]})
