@@ -32,8 +32,11 @@ class _Server(uvicorn.Server):
 
 
 class LiveServer:
-    def __init__(self, settings: Settings, *, graceful_seconds: float = 3) -> None:
-        self.app = create_app(settings)
+    def __init__(
+        self, settings: Settings, *, graceful_seconds: float = 3, embedded_worker: bool = False
+    ) -> None:
+        # embedded_worker: the ingest worker runs inside the server, as in `evidence serve`.
+        self.app = create_app(settings, embedded_worker=embedded_worker)
         self._graceful = graceful_seconds
         self._server: _Server | None = None
         self._task: asyncio.Task | None = None

@@ -131,7 +131,7 @@ def build(rows: list[tuple[int, str]], evidence: list[Evidence], columns: str) -
 def assemble(rows: list[tuple[int, str]], counts: Counts, columns: str) -> dict:
     keys = _column_keys(counts.columns, columns)
     return {
-        "columns": [{"key": k, "label": k} for k in keys],
+        "columns": [{"key": k, "label": _label(k)} for k in keys],
         "rows": [
             {
                 "id": row_id,
@@ -143,6 +143,13 @@ def assemble(rows: list[tuple[int, str]], counts: Counts, columns: str) -> dict:
             for row_id, label in rows
         ],
     }
+
+
+def _label(key: str) -> str:
+    """ "field_notes" -> "Field notes"; organisations are shown as they are."""
+    if key == NONE_KEY or not key.islower():
+        return key
+    return key.replace("_", " ").capitalize()
 
 
 def _column_keys(seen: set[str], columns: str) -> list[str]:

@@ -32,7 +32,7 @@ export function evidencePayload(data: Record<string, unknown>): Record<string, u
       annotation_id: e.annotation_id,
       part: e.part,
       stance: e.stance,
-      note: e.note || null,
+      note: e.note || '', // the API's note is a string ("" for none), never null
     })),
   };
 }

@@ -3,11 +3,11 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useProjectEvents } from '../api/events';
 
 const RESOURCE_OF: Record<string, string[]> = {
-  annotation: ['annotations'],
+  annotation: ['annotations', 'codes'], // codes carry their usage counts
   code: ['codes', 'annotations'],
   document: ['documents', 'jobs'],
   theory: ['theories'],
-  cmoc: ['cmocs', 'triangulation'],
+  cmoc: ['cmocs', 'theories', 'triangulation'], // theories list their CMOCs
   member: ['members'],
 };
 

@@ -7,7 +7,8 @@
 import { SEGMENT_SELECTOR } from './selection';
 
 function firstVisibleSegment(root: HTMLElement): Element | null {
-  const top = root.getBoundingClientRect().top;
+  // The root scrolls inside its pane: the pane's top edge is where the visible text starts.
+  const top = (root.parentElement ?? root).getBoundingClientRect().top;
   for (const seg of Array.from(root.querySelectorAll(SEGMENT_SELECTOR))) {
     if (seg.getBoundingClientRect().bottom > top + 4) return seg;
   }
