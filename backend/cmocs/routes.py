@@ -11,8 +11,9 @@ from typing import Annotated
 from fastapi import APIRouter, Header, HTTPException, Response
 from sqlmodel import col, or_, select
 
+from backend.api import versioned
 from backend.api.auth import ProjectCoder, ProjectMember
-from backend.api.concurrency import conflict, etag, expected_version, required_version
+from backend.api.concurrency import etag, expected_version, required_version
 from backend.api.deps import Id, SessionDep
 from backend.api.errors import http_error
 from backend.api.listing import ListParamsDep, choices, ids, paginate, texts
@@ -65,8 +66,7 @@ async def _answer(session, cmoc: Cmoc, response: Response) -> CmocPublic:
 
 
 async def _conflict(session, exc: StaleEdit):
-    (current,) = await service.public(session, [exc.current])
-    return conflict("CMOC", current, exc.current.version)
+    return await versioned.stale(service, "CMOC", session, exc)
 
 
 @router.get("", response_model=list[CmocPublic])
@@ -159,24 +159,9 @@ async def restore_cmoc(cmoc_id: Id, member: ProjectCoder, session: SessionDep):
 
 
 async def _set_deleted(cmoc_id, member, session, deleted: bool, expected: int | None):
-    try:
-        cmoc = await service.get(session, member.project.id, cmoc_id)
-        expected = cmoc.version if expected is None else expected
-        cmoc = await service.set_deleted(session, cmoc, member.user.id, deleted, expected)
-    except service.CmocError as exc:
-        raise http_error(exc) from exc
-    except StaleEdit as exc:
-        return await _conflict(session, exc)
-    await session.commit()
-    if deleted:
-        return Response(status_code=204)
-    return (await service.public(session, [cmoc]))[0]
+    return await versioned.set_deleted(service, "CMOC", member, session, cmoc_id, deleted, expected)
 
 
 @router.get("/{cmoc_id}/history", response_model=list[CmocRevisionPublic])
 async def cmoc_history(cmoc_id: Id, member: ProjectMember, session: SessionDep):
-    try:
-        await service.get(session, member.project.id, cmoc_id)
-    except service.CmocError as exc:
-        raise http_error(exc) from exc
-    return await service.history(session, cmoc_id)
+    return await versioned.history(service, member, session, cmoc_id)

@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, File, Header, HTTPException, Response, UploadFile
-from fastapi.responses import JSONResponse
 from sqlmodel import col, or_, select
 
+from backend.api import versioned
 from backend.api.auth import ProjectCoder, ProjectMember
-from backend.api.concurrency import conflict, etag, expected_version, required_version
+from backend.api.concurrency import etag, expected_version, required_version
 from backend.api.deps import Id, SessionDep
 from backend.api.errors import http_error
 from backend.api.listing import ListParamsDep, choices, paginate, texts
@@ -59,9 +59,8 @@ def _filters(filters: dict) -> list:
     return clauses
 
 
-async def _conflict(session, exc: StaleEdit) -> JSONResponse:
-    (current,) = await service.public(session, [exc.current])
-    return conflict("theory", current, exc.current.version)
+async def _conflict(session, exc: StaleEdit):
+    return await versioned.stale(service, "theory", session, exc)
 
 
 @router.get("", response_model=list[TheoryPublic])
@@ -152,24 +151,11 @@ async def restore_theory(theory_id: Id, member: ProjectCoder, session: SessionDe
 
 
 async def _set_deleted(theory_id, member, session, deleted: bool, expected: int | None):
-    try:
-        theory = await service.get(session, member.project.id, theory_id)
-        expected = theory.version if expected is None else expected
-        theory = await service.set_deleted(session, theory, member.user.id, deleted, expected)
-    except service.TheoryError as exc:
-        raise http_error(exc) from exc
-    except StaleEdit as exc:
-        return await _conflict(session, exc)
-    await session.commit()
-    if deleted:
-        return Response(status_code=204)
-    return (await service.public(session, [theory]))[0]
+    return await versioned.set_deleted(
+        service, "theory", member, session, theory_id, deleted, expected
+    )
 
 
 @router.get("/{theory_id}/history", response_model=list[TheoryRevisionPublic])
 async def theory_history(theory_id: Id, member: ProjectMember, session: SessionDep):
-    try:
-        await service.get(session, member.project.id, theory_id)
-    except service.TheoryError as exc:
-        raise http_error(exc) from exc
-    return await service.history(session, theory_id)
+    return await versioned.history(service, member, session, theory_id)
