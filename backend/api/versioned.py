@@ -11,7 +11,7 @@ from types import ModuleType
 from fastapi import Response
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from backend.api.concurrency import conflict
+from backend.api.concurrency import conflict, etag
 from backend.api.errors import http_error
 from backend.errors import ServiceError
 from backend.versioning import StaleEdit
@@ -52,3 +52,26 @@ async def history(service: ModuleType, member, session: AsyncSession, row_id: in
     except ServiceError as exc:
         raise http_error(exc) from exc
     return await service.history(session, row_id)
+
+
+async def update(
+    service: ModuleType,
+    what: str,
+    member,
+    session: AsyncSession,
+    row_id: int,
+    body,
+    expected: int,
+    response: Response,
+):
+    """An If-Match edit: the object with its new ETag, or 409 with the current state."""
+    try:
+        row = await service.get(session, member.project.id, row_id)
+        row = await service.update(session, row, member.user.id, body, expected)
+    except ServiceError as exc:
+        raise http_error(exc) from exc
+    except StaleEdit as exc:
+        return await stale(service, what, session, exc)
+    await session.commit()
+    response.headers.update(etag(row.version))
+    return (await service.public(session, [row]))[0]

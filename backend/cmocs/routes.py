@@ -110,15 +110,9 @@ async def update_cmoc(
     if_match: Annotated[str | None, Header()] = None,
 ):
     expected = required_version(if_match, body.version, "CMOC")
-    try:
-        cmoc = await service.get(session, member.project.id, cmoc_id)
-        cmoc = await service.update(session, cmoc, member.user.id, body, expected)
-    except service.CmocError as exc:
-        raise http_error(exc) from exc
-    except StaleEdit as exc:
-        return await _conflict(session, exc)
-    await session.commit()
-    return await _answer(session, cmoc, response)
+    return await versioned.update(
+        service, "CMOC", member, session, cmoc_id, body, expected, response
+    )
 
 
 @router.post("/{cmoc_id}/evidence", response_model=CmocPublic)

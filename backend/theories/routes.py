@@ -123,16 +123,9 @@ async def update_theory(
     if_match: Annotated[str | None, Header()] = None,
 ):
     expected = required_version(if_match, body.version, "theory")
-    try:
-        theory = await service.get(session, member.project.id, theory_id)
-        theory = await service.update(session, theory, member.user.id, body, expected)
-    except service.TheoryError as exc:
-        raise http_error(exc) from exc
-    except StaleEdit as exc:
-        return await _conflict(session, exc)
-    await session.commit()
-    response.headers.update(etag(theory.version))
-    return (await service.public(session, [theory]))[0]
+    return await versioned.update(
+        service, "theory", member, session, theory_id, body, expected, response
+    )
 
 
 @router.delete("/{theory_id}", status_code=204)
