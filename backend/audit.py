@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from backend.projects.models import AuditEvent
@@ -15,7 +17,7 @@ def audit(
     entity: str,
     entity_id: int | None = None,
     project_id: int | None = None,
-    **detail,
+    **detail: Any,
 ) -> None:
     session.add(
         AuditEvent(

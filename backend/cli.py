@@ -1,25 +1,56 @@
-"""The `evidence` command: serve, worker, ingest, search, documents, reindex, export, …"""
+"""The `evidence` command: serve, worker, ingest, search, documents, reindex, export, …
+
+Starting fast matters (`evidence --help`, `evidence search`): this module imports only
+the standard library at first, and each command imports what it uses when it runs
+(benchmarks/cli_start.py measures it; tests/backend/test_cli_start.py keeps it so).
+"""
 
 from __future__ import annotations
 
 import argparse
-import asyncio
-import logging
+import importlib
 import sys
 from collections.abc import Sequence
 
-from backend.core import heap
-from backend.core.config import get_settings
-from backend.core.runtime import Runtime
-from backend.errors import CommandError
-from backend.exports import command as export_cmd
-from ingest.errors import IngestError
-from search.errors import SearchError
+# Commands whose arguments are declared next to their code (`add_parser` there): that
+# module is imported only when its command is the one given.
+DECLARED_ELSEWHERE = {
+    "users": ("backend.accounts.command", "manage accounts"),
+    "export": ("backend.exports.command", "export evidence (CSV, XLSX, DOCX, JSON, REFI-QDA QDPX)"),
+}
+# What runs each command, imported when it runs.
+HANDLERS = {
+    "worker": "backend.commands:worker_cmd",
+    "ingest": "backend.commands:ingest",
+    "search": "backend.commands:search",
+    "documents": "backend.commands:documents",
+    "reindex": "backend.commands:reindex",
+    "users": "backend.accounts.command:users",
+    "projects": "backend.commands:projects",
+    "agreement": "backend.commands:agreement",
+    "export": "backend.exports.command:export",
+    "backup": "backend.backup.command:backup",
+    "restore": "backend.backup.command:restore",
+}
+# Commands that open the database themselves (a restore must not find it opened and
+# migrated first): their handlers take the settings, not a started runtime.
+WITHOUT_RUNTIME = {"backup", "restore"}
 
-log = logging.getLogger("evidence")
+
+def _declared_elsewhere(sub: argparse._SubParsersAction, name: str, chosen: str | None) -> None:
+    module, help_text = DECLARED_ELSEWHERE[name]
+    if name == chosen:
+        importlib.import_module(module).add_parser(sub)
+    else:
+        sub.add_parser(name, help=help_text)
 
 
-def _parser() -> argparse.ArgumentParser:
+def _chosen(argv: Sequence[str]) -> str | None:
+    """The command named on the line (the first word that is one), before parsing."""
+    return next((arg for arg in argv if arg in HANDLERS or arg == "serve"), None)
+
+
+def _parser(chosen: str | None = None) -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="evidence", description="Evidence Workbench")
     sub = p.add_subparsers(dest="command", required=True)
 
@@ -52,6 +83,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     ingest.add_argument("--organisation")
     ingest.add_argument(
+        "--languages", help="OCR language packs for scans, e.g. eng+cym (default: the project's)"
+    )
+    ingest.add_argument(
         "--enqueue", action="store_true", help="only queue the files for a running worker"
     )
 
@@ -60,32 +94,27 @@ def _parser() -> argparse.ArgumentParser:
     search.add_argument("--project", type=int, help="project id (default: the only project)")
     search.add_argument("--json", action="store_true")
     search.add_argument("--limit", type=int, default=10)
+    search.add_argument(
+        "--mode",
+        choices=["lexical", "semantic", "hybrid"],
+        help="match words, meaning, or both fused (default: hybrid; lexical when "
+        "EMBEDDING_MODEL=off)",
+    )
     search.add_argument("--source-type", action="append")
     search.add_argument("--document-type", action="append")
     search.add_argument("--organisation", action="append")
+    search.add_argument(
+        "--speaker-role",
+        action="append",
+        choices=["interviewer", "interviewee"],
+        help="transcript turns of this speaker role only (repeat for several)",
+    )
 
     docs = sub.add_parser("documents", help="list documents")
     docs.add_argument("--project", type=int, help="project id (default: the only project)")
     docs.add_argument("--json", action="store_true")
 
-    users = sub.add_parser("users", help="manage accounts").add_subparsers(
-        dest="action", required=True
-    )
-    create = users.add_parser("create", help="create an account")
-    create.add_argument("email")
-    create.add_argument("--name", help="display name (default: the part before @)")
-    create.add_argument(
-        "--role",
-        choices=["admin", "user"],
-        default="user",
-        help="admin: manages accounts; the first account should be one",
-    )
-    create.add_argument(
-        "--password-stdin",
-        action="store_true",
-        help="read the password from standard input instead of prompting",
-    )
-    users.add_parser("list", help="list accounts")
+    _declared_elsewhere(sub, "users", chosen)
 
     projects = sub.add_parser("projects", help="manage projects").add_subparsers(
         dest="action", required=True
@@ -104,12 +133,25 @@ def _parser() -> argparse.ArgumentParser:
     )
     agree.add_argument("--code", type=int, action="append", help="code id (default: all)")
     agree.add_argument("--json", action="store_true")
-    export_cmd.add_parser(sub)
+    _declared_elsewhere(sub, "export", chosen)
+    if chosen in WITHOUT_RUNTIME:
+        importlib.import_module("backend.backup.command").add_parsers(sub)
+    else:
+        sub.add_parser("backup", help="write the database, stored originals and keys to a file")
+        sub.add_parser("restore", help="restore a backup into an empty data folder and database")
     return p
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    args = _parser(_chosen(argv)).parse_args(argv)
+    import asyncio
+    import logging
+
+    from backend.errors import CommandError
+    from ingest.errors import IngestError
+    from search.errors import SearchError
+
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     if args.command == "serve":
         return _serve(args)
@@ -123,29 +165,54 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 async def _run(args: argparse.Namespace) -> int:
-    from backend import commands
+    from backend.core.config import get_settings
 
+    if args.command == "search":
+        _load_model_meanwhile(args, get_settings().embedding_model)
+    from backend.core.runtime import Runtime
+
+    module, name = HANDLERS[args.command].split(":")
+    handler = getattr(importlib.import_module(module), name)
+    if args.command in WITHOUT_RUNTIME:
+        return await handler(get_settings(), args)
     rt = Runtime.start(get_settings())
     try:
-        handler = {
-            "worker": commands.worker_cmd,
-            "ingest": commands.ingest,
-            "search": commands.search,
-            "documents": commands.documents,
-            "reindex": commands.reindex,
-            "users": commands.users,
-            "projects": commands.projects,
-            "agreement": commands.agreement,
-            "export": export_cmd.export,
-        }[args.command]
         return await handler(rt, args)
     finally:
         await rt.close()
 
 
+def _load_model_meanwhile(args: argparse.Namespace, model: str) -> None:
+    """A search by meaning needs the embedding model: most of its loading (about 0.3 s of
+    CPU) is ONNX Runtime building its session, which releases the GIL, so it runs on a
+    thread while this one imports the database layer and opens the project. The search
+    takes the same loaded model (load_embedder loads each model once, under a lock); if
+    loading fails, the search's own attempt reports it, as it did without this."""
+    import threading
+    from contextlib import suppress
+
+    from backend.embedding import OFF
+    from backend.searching.modes import ModeChoice, SearchMode, resolve
+
+    mode = resolve(ModeChoice(args.mode or "auto"), model != OFF, q=args.query)
+    if mode == SearchMode.lexical:
+        return
+    from search.vectors.embedder import load_embedder
+
+    def load() -> None:
+        with suppress(Exception):
+            load_embedder(model)
+
+    threading.Thread(target=load, name="load-embedder", daemon=True).start()
+
+
 def _serve(args: argparse.Namespace) -> int:
+    import asyncio
+
     import uvicorn
 
+    from backend.core import heap
+    from backend.core.server import server_config
     from backend.main import create_app
 
     app = create_app(embedded_worker=not args.no_worker)
@@ -156,12 +223,14 @@ def _serve(args: argparse.Namespace) -> int:
             "  .venv/bin/evidence users create you@example.org --role admin"
         )
     heap.settle()
-    uvicorn.run(app, host=args.host, port=args.port, log_level="info")
+    uvicorn.Server(server_config(app, args.host, args.port, log_level="info")).run()
     return 0
 
 
 async def _no_accounts() -> bool:
     from backend.accounts.service import count_users
+    from backend.core.config import get_settings
+    from backend.core.runtime import Runtime
 
     rt = Runtime.start(get_settings())
     try:

@@ -1,46 +1,49 @@
-"""What each `evidence` sub-command does (argument parsing lives in cli.py)."""
+"""What each `evidence` sub-command does (argument parsing lives in cli.py).
+
+Parsing, exporting and agreement libraries are imported inside the commands that use
+them, so `evidence search` does not pay for them at start (see cli.py)."""
 
 from __future__ import annotations
 
 import argparse
-import getpass
 import html
 import json
 import signal
 import sys
+import time
+from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from pydantic import ValidationError
-from sqlmodel import select
-from tqdm import tqdm
+from sqlmodel import col, select
 
-from backend.accounts import service as accounts
-from backend.accounts.models import User, UserCreate
-from backend.agreement import service as agreement_service
-from backend.core import heap
+from backend.core.ids import stored
 from backend.core.runtime import Runtime
-from backend.core.storage import TooLarge
 from backend.documents.models import Document
+from backend.embedding import OFF
 from backend.errors import CommandError
-from backend.indexing import service as indexing
-from backend.ingest_jobs import service as jobs
-from backend.ingest_jobs.models import IngestOptions, JobState
-from backend.projects import service as project_service
-from backend.projects.models import Project, ProjectCreate
-from backend.projects.resolve import adopt_orphans, resolve_project
+from backend.projects.resolve import resolve_project
+from backend.searching.modes import ModeChoice, resolve
 from backend.searching.service import SearchInput, run_search
-from ingest import worker
+from backend.visibility import operator
 from ingest.errors import IngestError
 from search.base import Filters
 
+if TYPE_CHECKING:
+    from backend.ingest_jobs.models import IngestOptions
+
 
 async def worker_cmd(rt: Runtime, _args: argparse.Namespace) -> int:
+    from backend.core import heap
+    from backend.indexing import service as indexing
+    from backend.ingest_jobs import worker
+
     await indexing.prepare_index(rt.sessions, rt.search)
     heap.settle()
     stopping = False
 
-    def stop(*_) -> None:
+    def stop(*_: object) -> None:
         nonlocal stopping
         stopping = True
 
@@ -64,26 +67,53 @@ def _expand(paths: list[str]) -> list[Path]:
 
 
 async def ingest(rt: Runtime, args: argparse.Namespace) -> int:
+    from backend.indexing import service as indexing
+    from backend.ingest_jobs.models import IngestOptions
+
     options = IngestOptions(
         source_type=args.source_type,
         document_type=args.document_type,
         organisation=args.organisation,
+        languages=getattr(args, "languages", None),
     )
     async with rt.sessions() as session:
         project = await resolve_project(session, getattr(args, "project", None))
-    queued, refused = await _enqueue_all(rt, project.id, _expand(args.paths), options)
+    queued, refused = await _enqueue_all(rt, stored(project.id), _expand(args.paths), options)
     for line in refused:
         print(line)
     if args.enqueue:
         print(f"queued {len(queued)} file(s) for the worker; refused {len(refused)}")
         return 1 if refused else 0
     await indexing.prepare_index(rt.sessions, rt.search)
+    index = _IndexPacer(rt)
+    try:
+        failed, pages = await _run_queued(rt, queued, index)
+    finally:
+        # Whatever ends the run (an error, Ctrl-C), what was stored gets indexed:
+        # `evidence search` reads the index and does not drain the queue itself.
+        await index.drain()
+    print(f"done: {len(queued) - failed} ingested, {failed + len(refused)} failed, {pages} pages")
+    return 1 if failed or refused else 0
+
+
+async def _run_queued(rt: Runtime, queued: list[int], index: _IndexPacer) -> tuple[int, int]:
+    """Runs the queued jobs here, one after the other: (files failed, pages read)."""
+    from tqdm import tqdm
+
+    from backend.ingest_jobs import worker
+    from backend.ingest_jobs.models import JobState
+
     failed = pages = 0
-    with tqdm(total=len(queued), unit="file", desc="ingest") as bar:
+    with (
+        tqdm(total=len(queued), unit="file", desc="ingest") as bar,
+        tqdm(unit="page", desc="pages", leave=False) as page_bar,
+    ):
+        on_page = _page_progress(page_bar)
         for job_id in queued:
-            job = await worker.run_job(rt, job_id)
+            job = await worker.run_job(rt, job_id, on_page=on_page, drain=False)
             while job is not None and job.state == JobState.queued:  # crashed: retry now
-                job = await worker.run_job(rt, job_id)
+                job = await worker.run_job(rt, job_id, on_page=on_page, drain=False)
+            await index.tick()
             if job is None:  # another worker took it
                 continue
             pages += job.page_count or 0
@@ -91,55 +121,106 @@ async def ingest(rt: Runtime, args: argparse.Namespace) -> int:
             bar.set_postfix(pages=pages)
             bar.update(1)
             tqdm.write(worker.summary_line(job))
-    print(f"done: {len(queued) - failed} ingested, {failed + len(refused)} failed, {pages} pages")
-    return 1 if failed or refused else 0
+    return failed, pages
+
+
+class _IndexPacer:
+    """Index what was stored after a file once a second has passed since the last time,
+    and at the end. Draining after every file (its own read of the passages, index
+    transaction and disk sync) was a fifth of ingesting a short transcript; now short
+    files share one. A stored file is searchable once the next file is done, at worst."""
+
+    SECONDS = 1.0
+
+    def __init__(self, rt: Runtime) -> None:
+        self.rt = rt
+        self.last = time.monotonic()
+
+    async def tick(self) -> None:
+        if time.monotonic() - self.last >= self.SECONDS:
+            await self.drain()
+
+    async def drain(self) -> None:
+        from backend.indexing import service as indexing
+
+        await indexing.drain_quietly(self.rt.sessions, self.rt.search)
+        self.last = time.monotonic()
+
+
+def _page_progress(bar: Any) -> Callable[[int, int], None]:
+    """Pages of the current file (a scan is read by OCR a few seconds a page)."""
+
+    def update(page: int, pages: int) -> None:
+        if page == 1 or bar.total != pages:
+            bar.reset(total=pages)
+        bar.n = page
+        bar.refresh()
+
+    return update
 
 
 async def _enqueue_all(
     rt: Runtime, project_id: int, files: list[Path], options: IngestOptions
 ) -> tuple[list[int], list[str]]:
+    from backend.core.storage import StoredFile, TooLarge
+    from backend.ingest_jobs import service as jobs
+
     jobs.validate_options(options)
-    queued: list[int] = []
+    accepted: list[tuple[StoredFile, str]] = []
     refused: list[str] = []
     for path in files:
         try:
-            stored = jobs.store_file(path, rt.settings)
+            accepted.append((jobs.store_file(path, rt.settings), path.name))
         except (IngestError, TooLarge, OSError) as exc:
             refused.append(f"FAILED     {path.name}: {getattr(exc, 'message', exc)}")
-            continue
-        async with rt.sessions() as session:
-            job = await jobs.enqueue(session, project_id, stored, path.name, options)
-            await session.commit()
-            queued.append(job.id)
-    return queued, refused
+    # One transaction for the lot (as an upload of several files): a commit per file
+    # cost a session and a disk sync each, and the jobs run only after all are queued.
+    async with rt.sessions() as session:
+        queued = await jobs.enqueue_all(session, project_id, accepted, options)
+    return [stored(job.id) for job in queued], refused
 
 
 async def search(rt: Runtime, args: argparse.Namespace) -> int:
     async with rt.sessions() as session:
         project = await resolve_project(session, args.project)
+    project_id = stored(project.id)
     filters = Filters(
-        project_ids=(project.id,),
+        project_ids=(project_id,),
         source_types=tuple(args.source_type or ()),
         document_types=tuple(args.document_type or ()),
         organisations=tuple(args.organisation or ()),
+        speaker_roles=tuple(args.speaker_role or ()),
     )
     await rt.search.ensure_ready()
     async with rt.sessions() as session:
         result = await run_search(
             session,
             rt.search,
+            operator(project_id),  # the command line reads the whole project
             SearchInput(
-                q=args.query, filters=filters, limit=max(1, min(args.limit, 100)), facets=False
+                q=args.query,
+                filters=filters,
+                limit=max(1, min(args.limit, 100)),
+                facets=False,
+                mode=resolve(
+                    ModeChoice(args.mode or "auto"),
+                    rt.settings.embedding_model != OFF,
+                    q=args.query,
+                ),
             ),
+            rt.settings,
         )
     if args.json:
         print(result.model_dump_json(indent=2))
         return 0
-    print(f"{result.total} passage(s) match {args.query!r}")
+    if result.mode == "lexical":
+        print(f"{result.total} passage(s) match {args.query!r}")
+    else:
+        print(f"{result.mode} search for {args.query!r} ({result.model})")
+    if result.note:
+        print(result.note)
     for i, hit in enumerate(result.hits, 1):
-        page = hit.passage.page_start
-        where = f"p. {page}" if page else (hit.passage.speaker or "")
-        print(f"\n{i}. {hit.document.title} — {where}  [passage {hit.passage.id}]")
+        print(f"\n{i}. {hit.citation}")
         heading = " › ".join(hit.passage.heading_path)
         if heading:
             print(f"   {heading}")
@@ -157,7 +238,7 @@ def _terminal(fragment: str) -> str:
 async def documents(rt: Runtime, args: argparse.Namespace) -> int:
     async with rt.sessions() as session:
         project = await resolve_project(session, args.project)
-        stmt = select(Document).where(Document.project_id == project.id).order_by(Document.id)
+        stmt = select(Document).where(Document.project_id == project.id).order_by(col(Document.id))
         rows = (await session.exec(stmt)).all()
     if args.json:
         print(json.dumps([r.model_dump(mode="json") for r in rows], indent=2))
@@ -172,6 +253,8 @@ async def documents(rt: Runtime, args: argparse.Namespace) -> int:
 
 
 async def reindex(rt: Runtime, _args: argparse.Namespace) -> int:
+    from backend.indexing import service as indexing
+
     await rt.search.ensure_ready()
     if abandoned := await indexing.abandon_runs(rt.sessions, rt.search):
         print(f"closed {abandoned} unfinished rebuild(s) left by stopped processes")
@@ -180,48 +263,14 @@ async def reindex(rt: Runtime, _args: argparse.Namespace) -> int:
     return 0
 
 
-async def users(rt: Runtime, args: argparse.Namespace) -> int:
-    async with rt.sessions() as session:
-        if args.action == "list":
-            for u in (await session.exec(select(User).order_by(User.id))).all():
-                print(f"{u.id:>4}  {u.role:<6} {'active' if u.is_active else 'off':<7} {u.email}")
-            return 0
-        data = _new_account(args)
-        try:
-            user = await accounts.create_user(session, data)
-        except accounts.AccountError as exc:
-            raise CommandError(exc.message) from exc
-        adopted = await adopt_orphans(session, user.id) if user.role == "admin" else []
-        await session.commit()
-    print(f"created {user.role} account {user.email} (id {user.id})")
-    for project in adopted:
-        print(f"  and made it admin of project {project.id} ({project.name})")
-    return 0
-
-
-def _new_account(args: argparse.Namespace) -> UserCreate:
-    if args.password_stdin:
-        password = sys.stdin.readline().rstrip("\n")
-    else:
-        password = getpass.getpass("password (10+ characters): ")
-        if getpass.getpass("again: ") != password:
-            raise CommandError("the two passwords differ")
-    try:
-        return UserCreate(
-            email=args.email,
-            name=args.name or args.email.split("@")[0],
-            password=password,
-            role=args.role,
-        )
-    except ValidationError as exc:
-        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
-        raise CommandError(problems) from exc
-
-
 async def projects(rt: Runtime, args: argparse.Namespace) -> int:
+    from backend.accounts import service as accounts
+    from backend.projects import service as project_service
+    from backend.projects.models import Project, ProjectCreate
+
     async with rt.sessions() as session:
         if args.action == "list":
-            for p in (await session.exec(select(Project).order_by(Project.id))).all():
+            for p in (await session.exec(select(Project).order_by(col(Project.id)))).all():
                 print(f"{p.id:>4}  {p.name}")
             return 0
         owner = await accounts.user_by_email(session, args.owner)
@@ -238,17 +287,20 @@ async def projects(rt: Runtime, args: argparse.Namespace) -> int:
 
 
 async def agreement(rt: Runtime, args: argparse.Namespace) -> int:
+    from backend.accounts import service as accounts
+    from backend.agreement import service as agreement_service
+
     async with rt.sessions() as session:
         project = await resolve_project(session, args.project)
-        coder_ids = []
+        coder_ids: list[agreement_service.Coder] = []
         for email in args.coder:
             user = await accounts.user_by_email(session, email)
             if user is None:
                 raise CommandError(f"no account for {email}")
-            coder_ids.append(user.id)
+            coder_ids.append(stored(user.id))
         try:
             report, documents = await agreement_service.compute(
-                session, project.id, coder_ids, args.code or []
+                session, operator(stored(project.id)), coder_ids, args.code or []
             )
         except agreement_service.AgreementError as exc:
             raise CommandError(exc.message) from exc

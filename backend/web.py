@@ -11,6 +11,7 @@ from fastapi import FastAPI
 from fastapi.responses import FileResponse, HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import Scope
 
 
 def mount_web(app: FastAPI, dist: Path) -> None:
@@ -34,7 +35,7 @@ class _SinglePageApp(StaticFiles):
     for good (and sent gzipped when the build left a .gz beside them); index.html is
     revalidated so a new build is picked up at once."""
 
-    async def get_response(self, path: str, scope) -> Response:
+    async def get_response(self, path: str, scope: Scope) -> Response:
         if path.startswith("assets/") and scope["method"] in ("GET", "HEAD"):
             gzipped = await self._gzipped(path, scope)
             if gzipped is not None:
@@ -53,7 +54,7 @@ class _SinglePageApp(StaticFiles):
             response.headers["Cache-Control"] = "no-cache"
         return response
 
-    async def _gzipped(self, path: str, scope) -> Response | None:
+    async def _gzipped(self, path: str, scope: Scope) -> Response | None:
         accepts = dict(scope.get("headers") or []).get(b"accept-encoding", b"")
         if b"gzip" not in accepts:
             return None

@@ -33,6 +33,12 @@ class Block:
     page: int | None
     depth: int = 0  # heading level for titles, 0 = top
     speaker: str | None = None  # transcripts: who speaks this turn
+    turn: int | None = None  # transcripts: the turn's number, 1-based, counted in the file
+    speaker_role: str | None = None  # transcripts: from the label, None when unknown
+    line_start: int | None = None  # transcripts: the lines (or DOCX paragraphs) it stands on
+    line_end: int | None = None
+    timestamp: float | None = None  # seconds, when the transcript gives a time
+    timestamp_label: str | None = None  # that time as written
 
 
 def clean(elements: list[Element]) -> list[Block]:

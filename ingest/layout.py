@@ -7,12 +7,17 @@ an annotation always points back to exactly the stored words.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass, field
 
 from ingest.clean import Block
 
 SEPARATOR = "\n\n"
+# A contents page heads only its own entries: it is no section's parent heading. Its
+# entries ("Introduction ....... 3"), even in a heading's font, are not headings.
+CONTENTS = re.compile(r"^(?:table of )?contents(?: page)?$", re.I)
+_CONTENTS_ENTRY = re.compile(r"(?:\.{3,}|…|(?:\s\.){3,})\s*\d{1,4}$")
 _SENTENCE_END = re.compile(r"(?<=[.!?;:])[\"'”’)\]]*\s+")
 
 
@@ -28,6 +33,7 @@ class PassageDraft:
     heading_path: list[str]
     spans: list[Span] = field(default_factory=list)
     speaker: str | None = None
+    turn: int | None = None
 
     @property
     def start(self) -> int:
@@ -47,6 +53,11 @@ class PassageDraft:
 
     def has_body(self) -> bool:
         return any(s.block.kind != "title" for s in self.spans)
+
+    def lines(self) -> tuple[int | None, int | None]:
+        starts = [s.block.line_start for s in self.spans if s.block.line_start is not None]
+        ends = [s.block.line_end for s in self.spans if s.block.line_end is not None]
+        return (min(starts) if starts else None, max(ends) if ends else None)
 
 
 def assemble(blocks: list[Block]) -> tuple[str, list[Span]]:
@@ -84,19 +95,24 @@ def page_offsets(spans: list[Span], page_count: int | None) -> list[int]:
 def split_sections(spans: list[Span], max_chars: int) -> list[PassageDraft]:
     """A new passage at each heading (once the current one has body text) or at max size."""
     drafts: list[PassageDraft] = []
-    headings: list[str] = []
+    headings: list[tuple[int, str]] = []  # (depth, text) of the headings over this point
     current = PassageDraft(heading_path=[])
     for span in _bounded(spans, max_chars):
         block = span.block
-        is_title = block.kind == "title"
+        is_title = block.kind == "title" and not _CONTENTS_ENTRY.search(block.text)
         if current.spans and (
             (is_title and current.has_body()) or span.end - current.start > max_chars
         ):
             drafts.append(current)
-            current = PassageDraft(heading_path=list(headings))
+            current = PassageDraft(heading_path=[text for _, text in headings])
         if is_title:
-            headings = headings[: block.depth] + [block.text[:200]]
-            current.heading_path = list(headings)
+            headings = [
+                (depth, text)
+                for depth, text in headings
+                if depth < block.depth and not CONTENTS.match(text.strip(" .:"))
+            ]
+            headings.append((block.depth, block.text[:200]))
+            current.heading_path = [text for _, text in headings]
         current.spans.append(span)
     if current.spans:
         drafts.append(current)
@@ -140,12 +156,31 @@ def _space_before(text: str, start: int, limit: int) -> int:
 
 
 def _sub_block(block: Block, text: str) -> Block:
-    return Block(block.kind, text, block.page, block.depth, block.speaker)
+    return dataclasses.replace(block, text=text)
+
+
+def _same_turn(draft: PassageDraft, block: Block) -> bool:
+    """Paragraphs of one numbered turn go together, and so do untimed text paragraphs."""
+    if block.turn is None:
+        return draft.turn is None and draft.speaker is None and block.speaker is None
+    return draft.turn == block.turn and draft.speaker == block.speaker
 
 
 def split_turns(spans: list[Span], max_chars: int) -> list[PassageDraft]:
-    """Transcripts: one passage per speaker turn (long turns split at sentence ends)."""
-    return [
-        PassageDraft(heading_path=[], spans=[span], speaker=span.block.speaker)
-        for span in _bounded(spans, max_chars)
-    ]
+    """Transcripts: one passage per speaker turn, its paragraphs together (a long turn is
+    cut at paragraph or sentence ends); headings inside a transcript head what follows."""
+    drafts: list[PassageDraft] = []
+    headings: list[str] = []
+    current: PassageDraft | None = None
+    for span in _bounded(spans, max_chars):
+        block = span.block
+        if block.kind == "title":
+            headings = headings[: block.depth] + [block.text[:200]]
+        fits = current is not None and span.end - current.start <= max_chars
+        if current is not None and fits and block.kind != "title" and not current.has_body():
+            current.speaker, current.turn = block.speaker, block.turn  # under its heading
+        elif current is None or block.kind == "title" or not (_same_turn(current, block) and fits):
+            current = PassageDraft(list(headings), speaker=block.speaker, turn=block.turn)
+            drafts.append(current)
+        current.spans.append(span)
+    return drafts

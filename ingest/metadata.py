@@ -1,6 +1,8 @@
 """Best guesses for a new document's title, date, organisation and type.
 
-All of them are editable afterwards; a guess only saves typing.
+Each guess says which rule made it (stored as the document's `metadata_sources`, so the
+web app shows it as guessed); all are editable, and a person's correction is kept when a
+new version is ingested. Dates: ingest/dates.py.
 """
 
 from __future__ import annotations
@@ -8,38 +10,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 
+from ingest import dates
 from ingest.clean import Block, normalise
+from ingest.layout import CONTENTS
 
-_MONTHS = {
-    m: i
-    for i, names in enumerate(
-        [
-            ("january", "jan"),
-            ("february", "feb"),
-            ("march", "mar"),
-            ("april", "apr"),
-            ("may",),
-            ("june", "jun"),
-            ("july", "jul"),
-            ("august", "aug"),
-            ("september", "sep", "sept"),
-            ("october", "oct"),
-            ("november", "nov"),
-            ("december", "dec"),
-        ],
-        start=1,
-    )
-    for m in names
-}
-_MONTH = "|".join(sorted(_MONTHS, key=len, reverse=True))
-_DAY_MONTH_YEAR = re.compile(
-    rf"\b(\d{{1,2}})(?:st|nd|rd|th)?[\s-]+({_MONTH})\.?[\s,-]+(\d{{4}})\b", re.I
-)
-_MONTH_YEAR = re.compile(rf"\b({_MONTH})\.?[\s,-]+(\d{{4}})\b", re.I)
-_ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
-_UK = re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{4})\b")
 _ORG = re.compile(
     r"\b(?!(?:The|This|That|These|Those|Each|Every|Any|All|Our|Its|Their|Your|An|Which)\s)"
     r"((?:NHS\s+)?(?:[A-Z][a-z]+\s+(?:(?:and|&)\s+(?=[A-Z][a-z]))?){1,5}?"
@@ -52,57 +29,86 @@ _TYPE_WORDS = [
     ("strategy", ("strategy", "strategic plan", "joint forward plan", "five year plan")),
     ("policy", ("policy", "procedure", "guidance", "protocol", "framework")),
 ]
-DATE_SCAN_CHARS = 4000
 ORG_SCAN_CHARS = 8000
 
 
-def guess_title(blocks: list[Block], meta_title: str | None, filename: str) -> str:
-    if meta_title and normalise(meta_title):
-        return normalise(meta_title)[:500]
-    first_page = [b for b in blocks[:40] if b.kind == "title" and (b.page or 1) <= 2]
+# A list item or a contents heading is never a title: "o Replacement transmitters…" was
+# a bullet in a large font. Markers as the PDF and OCR readers know them (ingest/formats).
+_LIST_MARKER = re.compile(
+    r"^(?:[•●▪■◦‣∙○◆❖➢➤►✓✔·\ue000-\uf8ff]|[-–—*o¢«°](?=\s)|\(?(?:\d{1,3}|[a-z]|[ivx]{1,5})[.)]\s)"
+)
+_FILE_NAME_LIKE = re.compile(r"^\S*[_-]\S*$")  # "Pen-needles-guidance-NEL-v1_07.2023"
+FILE_METADATA, HEADING, FILENAME = "file_metadata", "heading", "filename"
+
+
+@dataclass(frozen=True)
+class Guess:
+    value: str
+    source: str  # the rule that chose it (FILE_METADATA, HEADING, FILENAME)
+
+
+def title_guess(blocks: list[Block], meta_title: str | None, filename: str) -> Guess:
+    """The file's metadata title when it reads as one, then the first page's largest
+    heading, then the file name."""
+    meta = normalise(meta_title or "")
+    if plausible_title(meta) and not _FILE_NAME_LIKE.match(meta):
+        return Guess(meta[:500], FILE_METADATA)
+    first_page = [
+        b
+        for b in blocks[:40]
+        if b.kind == "title" and (b.page or 1) <= 2 and plausible_title(b.text)
+    ]
     if first_page:
         top = min(b.depth for b in first_page)
         parts = [b.text for b in first_page if b.depth == top][:2]
         title = " — ".join(parts)
-        if 3 <= len(title) <= 300:
-            return title
-    return Path(filename).stem.replace("_", " ").replace("-", " ").strip()[:500] or filename
+        if len(title) <= 300:
+            return Guess(title, HEADING)
+    stem = Path(filename).stem.replace("_", " ").replace("-", " ").strip()
+    return Guess(stem[:500] or filename, FILENAME)
+
+
+def plausible_title(text: str) -> bool:
+    return (
+        sum(ch.isalnum() for ch in text) >= 3
+        and any(ch.isalpha() for ch in text)
+        and not _LIST_MARKER.match(text)
+        and not CONTENTS.match(text.strip(" .:"))
+        and not text[0].islower()
+    )
+
+
+def guess_title(blocks: list[Block], meta_title: str | None, filename: str) -> str:
+    return title_guess(blocks, meta_title, filename).value
 
 
 def guess_date(text: str, filename: str) -> dt.date | None:
-    name = Path(filename).stem.replace("_", " ")
-    return _first_date(name) or _first_date(text[:DATE_SCAN_CHARS])
+    return dates.guess(text, filename).date
 
 
-def _first_date(text: str) -> dt.date | None:
-    found: list[tuple[int, dt.date]] = []
-    for m in _DAY_MONTH_YEAR.finditer(text):
-        found += _safe(m.start(), int(m[3]), _MONTHS[m[2].lower()], int(m[1]))
-    for m in _MONTH_YEAR.finditer(text):
-        found += _safe(m.start(), int(m[2]), _MONTHS[m[1].lower()], 1)
-    for m in _ISO.finditer(text):
-        found += _safe(m.start(), int(m[1]), int(m[2]), int(m[3]))
-    for m in _UK.finditer(text):
-        found += _safe(m.start(), int(m[3]), int(m[2]), int(m[1]))
-    # The earliest mention in reading order; a day-precise match beats its month-only twin.
-    return min(found, key=lambda f: f[0])[1] if found else None
+# "Authored by: X Integrated Care Board" in a document-control table names the document's
+# own organisation, wherever it stands; councils listed for bin collections do not.
+_AUTHOR = re.compile(
+    r"\b(?i:authored|produced|published|issued|owned|written|prepared|approved)\s+by\s*:?\s*"
+    rf"(?:the\s+)?{_ORG.pattern[2:]}"
+)
+AUTHOR, MOST_NAMED = "author", "most_named"
 
 
-def _safe(pos: int, year: int, month: int, day: int) -> list[tuple[int, dt.date]]:
-    if not 1990 <= year <= 2100:
-        return []
-    try:
-        return [(pos, dt.date(year, month, day))]
-    except ValueError:
-        return []
+def organisation_guess(text: str) -> tuple[str | None, str]:
+    """(organisation, rule): the one named as the document's author, else the one named
+    most on its first pages; (None, "none") when none is named."""
+    if found := _AUTHOR.search(text):
+        return " ".join(found.group(1).split())[:300], AUTHOR
+    counts = Counter(" ".join(m.split()) for m in _ORG.findall(text[:ORG_SCAN_CHARS]))
+    if not counts:
+        return None, "none"
+    name, _ = counts.most_common(1)[0]
+    return name[:300], MOST_NAMED
 
 
 def guess_organisation(text: str) -> str | None:
-    counts = Counter(" ".join(m.split()) for m in _ORG.findall(text[:ORG_SCAN_CHARS]))
-    if not counts:
-        return None
-    name, _ = counts.most_common(1)[0]
-    return name[:300]
+    return organisation_guess(text)[0]
 
 
 def guess_document_type(title: str, filename: str, source_type: str) -> str:

@@ -33,5 +33,6 @@ def configure_unstructured() -> None:
     disable_telemetry()
     from unstructured.nlp import tokenize
 
-    tokenize._SPACY_MODEL_NAME = OFFLINE_SPACY_MODEL
+    # unstructured declares the name Final; pointing it at the offline model is the point.
+    tokenize._SPACY_MODEL_NAME = OFFLINE_SPACY_MODEL  # type: ignore[misc]
     _configured = True

@@ -1,72 +1,64 @@
-"""Interview transcripts: turns such as `Interviewer:`, `P3:` or `R:` become blocks
-with their speaker, so each turn becomes a passage that knows who spoke."""
+"""Interview transcripts: which files are transcripts, and their speaker turns.
+
+Text files (plain text, Markdown, WebVTT, SubRip) are read straight from their
+lines, so line numbers are those a reader sees in the file and no general
+sentence tokenizer runs (a transcript is turns, not prose). A DOCX transcript's
+paragraphs stand for lines (numbered as paragraphs); a PDF's have no line numbers.
+"""
 
 from __future__ import annotations
 
-import re
+from pathlib import Path
 
 from unstructured.documents.elements import Element
 
-from ingest.clean import Block, normalise
+from ingest import captions, transcript_text
+from ingest.clean import Block
+from ingest.errors import IngestError
+from ingest.transcript_labels import accept, candidate
+from ingest.transcript_text import Line
 
-# An optional [00:12:34] time stamp, then a short label and a colon.
-_TURN = re.compile(
-    r"^\s*(?:[\[(]?\d{1,2}:\d{2}(?::\d{2})?[\])]?\s*)?"
-    r"(?P<speaker>[A-Z][A-Za-z]{0,20}(?:[ .]?[A-Z0-9][A-Za-z0-9]{0,20}){0,2}|[A-Z]?\d{1,3})"
-    r"\s*:\s*(?P<rest>\S.*)?$"
-)
-_NOT_SPEAKERS = {"Note", "Notes", "Date", "Time", "Location", "Subject", "Re", "Title", "Duration"}
-MIN_TURNS = 4
-
-
-def _lines(elements: list[Element]) -> list[tuple[str, int | None]]:
-    return [
-        (line, e.metadata.page_number)
-        for e in elements
-        for line in (e.text or "").splitlines()
-        if line.strip()
-    ]
-
-
-def _label(line: str) -> tuple[str, str] | None:
-    m = _TURN.match(line)
-    if not m or m.group("speaker") in _NOT_SPEAKERS:
-        return None
-    return m.group("speaker"), m.group("rest") or ""
+TEXT_FORMATS = ("txt", "md")
 
 
 def opens_turn(line: str) -> bool:
-    """True for a line that starts a speaker turn (`P3: ...`)."""
-    return _label(line) is not None
+    """True for a line shaped like the start of a speaker turn (`P3: ...`)."""
+    label = candidate(line)
+    return label is not None and label.name in accept([label, label])
+
+
+def read_lines(path: Path) -> list[Line]:
+    try:
+        return transcript_text.text_lines(path.read_bytes().decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise IngestError("This text file is not UTF-8 encoded; save it as UTF-8.") from exc
+
+
+def text_blocks(lines: list[Line], forced: bool) -> list[Block] | None:
+    """Turn blocks for a text file that is a transcript (or is said to be one), else None."""
+    head = "\n".join(line.text for line in lines[:5])
+    if captions.looks_like_captions(head):
+        return captions.turn_blocks(lines)
+    if forced or transcript_text.is_transcript(lines):
+        return transcript_text.turn_blocks(lines)
+    return None
+
+
+def element_lines(elements: list[Element], numbered: bool) -> list[Line]:
+    """Each element (a DOCX paragraph) as a line followed by a blank one, so each stays
+    a paragraph; numbered 1, 2, 3... as a reader counts paragraphs when `numbered`."""
+    lines: list[Line] = []
+    for index, element in enumerate(e for e in elements if (e.text or "").strip()):
+        number = index + 1 if numbered else None
+        for text in (element.text or "").splitlines():
+            lines.append(Line(number, text, element.metadata.page_number))
+        lines.append(Line(number, ""))
+    return lines
 
 
 def looks_like_transcript(elements: list[Element]) -> bool:
-    lines = _lines(elements)
-    labels = [lab for line, _ in lines if (lab := _label(line))]
-    speakers = {speaker for speaker, _ in labels}
-    return len(labels) >= MIN_TURNS and len(speakers) >= 2 and len(labels) >= 0.4 * len(lines)
+    return transcript_text.is_transcript(element_lines(elements, numbered=False))
 
 
-def turn_blocks(elements: list[Element]) -> list[Block]:
-    """Lines before the first turn are kept as plain text blocks (title, date...)."""
-    blocks: list[Block] = []
-    speaker: str | None = None
-    words: list[str] = []
-    page: int | None = None
-
-    def flush() -> None:
-        text = normalise(" ".join(words))
-        if text:
-            kind, label = ("turn", f"{speaker}: ") if speaker else ("text", "")
-            blocks.append(Block(kind, label + text, page, speaker=speaker))
-
-    for line, line_page in _lines(elements):
-        labelled = _label(line)
-        if labelled or speaker is None:
-            flush()
-            speaker, rest = labelled if labelled else (None, line)
-            words, page = [rest], line_page
-        else:
-            words.append(line)
-    flush()
-    return blocks
+def turn_blocks(elements: list[Element], numbered: bool = False) -> list[Block]:
+    return transcript_text.turn_blocks(element_lines(elements, numbered))

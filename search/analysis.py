@@ -1,22 +1,27 @@
 """Text analysis shared by the engines and the highlighter.
 
-It mirrors the Elasticsearch mapping's analyzers (search/elastic/mapping.py):
-words are runs of letters and digits, folded to lower case without accents;
-the stemmed form drops English stop words and applies the Porter stemmer.
+Words are runs of letters and digits, folded by THE folding (search/folding.py:
+no accents, ß → ss, ø → o, lower case); the stemmed form drops English stop words
+and applies the Porter stemmer. The Elasticsearch mapping's analyzers
+(search/elastic/mapping.py) are built from the same definitions, and
+tests/search/test_folding.py checks both engines' real analysis agree.
 """
 
 from __future__ import annotations
 
 import hashlib
-import re
-import unicodedata
 from functools import lru_cache
 
 import Stemmer
 
-# Lucene's English stop words: the same list the Elasticsearch mapping uses.
+from search.folding import FOLDING_VERSION, WORD
+from search.folding import fold as fold_word
+
+# Lucene's English stop words, and "s" (what a possessive leaves: "ICS's"; the one
+# word Porter stems to nothing): the same list the Elasticsearch mapping uses.
 STOPWORDS = frozenset(
     [
+        "s",
         "a",
         "an",
         "and",
@@ -53,27 +58,22 @@ STOPWORDS = frozenset(
     ]
 )
 
-WORD = re.compile(r"[^\W_]+")
 _stemmer = Stemmer.Stemmer("porter")
 # Identifies this analysis; indexes written by a different one are rebuilt.
 ANALYSIS_VERSION = hashlib.sha256(
-    "|".join([WORD.pattern, "porter", Stemmer.version(), *sorted(STOPWORDS)]).encode()
+    "|".join([FOLDING_VERSION, "porter", Stemmer.version(), *sorted(STOPWORDS)]).encode()
 ).hexdigest()[:12]
 
 
 @lru_cache(maxsize=200_000)
 def fold(word: str) -> str:
-    """Lower case without diacritics, like unicode61's remove_diacritics and asciifolding."""
-    lowered = word.lower()
-    if lowered.isascii():
-        return lowered
-    decomposed = unicodedata.normalize("NFKD", lowered)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    """A word as both engines index it (search/folding.py)."""
+    return fold_word(word)
 
 
 def words(text: str) -> list[str]:
-    """The folded words of `text`, in order."""
-    return [fold(w) for w in WORD.findall(text)]
+    """The folded words of `text`, in order (a run of loose accents alone is no word)."""
+    return [w for w in map(fold, WORD.findall(text)) if w]
 
 
 @lru_cache(maxsize=200_000)

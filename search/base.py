@@ -31,10 +31,41 @@ class PassageDoc:
     start: int = 0
     end: int = 0
     speaker: str | None = None
+    speaker_role: str | None = None  # transcripts: "interviewer", "interviewee" or unknown
     ordinal: int = 0
     project_id: int = 0
     code_ids: tuple[int, ...] = ()  # codes of annotations overlapping the passage
     coder_ids: tuple[int, ...] = ()  # their authors
+    coded: tuple[int, ...] = ()  # coded_mark()s: who applied what (see Filters.own_codings)
+    # The passage's embedding (search.vectors.embedder.to_blob) and the identity key of
+    # the model that made it; a vector is only ever compared with the same model's.
+    vector: bytes | None = None
+    vector_model: str | None = None
+    # During a model change, the other model's vector too (the old one keeps answering
+    # until the new model has embedded every passage): at most two models at once.
+    other_vector: bytes | None = None
+    other_vector_model: str | None = None
+
+    def vectors(self) -> tuple[tuple[str, bytes], ...]:
+        """(model key, vector) of every model this passage has a vector of."""
+        pairs = ((self.vector_model, self.vector), (self.other_vector_model, self.other_vector))
+        return tuple((m, v) for m, v in pairs if m is not None and v is not None)
+
+
+def coded_mark(coder_id: int, code_id: int = 0) -> int:
+    """One integer per (coder, code) applied on a passage, and one per coder (code 0),
+    so a filter can look at one coder's codings alone. Ids stay below 2**31."""
+    return coder_id << 32 | code_id
+
+
+@dataclass(frozen=True)
+class OwnCodings:
+    """On these documents, the annotation filters (codes, coders, annotated) look at
+    this coder's annotations only: a coder in an open blind round must not learn,
+    even from a count, what the others coded there (backend/visibility.py)."""
+
+    document_ids: tuple[int, ...]
+    coder_id: int
 
 
 @dataclass(frozen=True)
@@ -49,6 +80,8 @@ class Filters:
     code_ids: tuple[int, ...] = ()  # any of these (the API adds sub-codes)
     coder_ids: tuple[int, ...] = ()  # annotated by any of these
     annotated: bool | None = None  # True: has annotations; False: has none
+    speaker_roles: tuple[str, ...] = ()  # transcript turns of these roles only
+    own_codings: OwnCodings | None = None
 
 
 @dataclass(frozen=True)
@@ -70,6 +103,17 @@ class SimilarRequest:
     filters: Filters = field(default_factory=Filters)
     limit: int = 10
     exclude_ids: tuple[int, ...] = ()  # e.g. the passage the text came from
+
+
+@dataclass(frozen=True)
+class NearestRequest:
+    """The `k` passages whose vectors (made by `model`) are nearest `vector` (cosine),
+    among those the filters allow: an exact search, so filters never cost recall."""
+
+    vector: bytes
+    model: str
+    filters: Filters = field(default_factory=Filters)
+    k: int = 100
 
 
 @dataclass(frozen=True)
@@ -108,6 +152,11 @@ class SearchEngine(Protocol):
         `seq` orders writes: a document already written with a higher seq is left
         alone, so a slow writer with an older snapshot cannot undo a newer one."""
 
+    async def update_passages(self, docs: Sequence[PassageDoc], seq: int = 0) -> None:
+        """Store the new state of these passages, whose text is unchanged (annotations,
+        document metadata, speaker roles): only their entries are written, whatever the
+        length of their documents. Ordered by `seq` per document as replace_documents."""
+
     async def rebuild(self, batches: AsyncIterator[Sequence[PassageDoc]], seq: int = 0) -> int:
         """Build a fresh index from `batches` (the state as of `seq`) and switch to it
         at the end; searches use the old index until then."""
@@ -116,6 +165,9 @@ class SearchEngine(Protocol):
 
     async def similar(self, request: SimilarRequest) -> tuple[SearchHit, ...]:
         """Best matches first; empty when the text has no indexed term."""
+
+    async def nearest(self, request: NearestRequest) -> tuple[tuple[int, float], ...]:
+        """(passage id, cosine similarity), best first, ties by smaller id."""
 
     async def count(self) -> int: ...
 

@@ -13,7 +13,10 @@ def make_engine(
     sqlite_path: Path | None = None,
     elasticsearch_url: str | None = None,
     index_prefix: str = "evidence",
+    elasticsearch_options: dict | None = None,
 ) -> SearchEngine:
+    """`elasticsearch_options`: ElasticsearchEngine's keywords (api_key, ca_certs,
+    shards, replicas)."""
     if kind == "sqlite":
         from search.sqlite_fts import SqliteFtsEngine
 
@@ -23,5 +26,9 @@ def make_engine(
     if kind == "elasticsearch":
         from search.elastic.engine import ElasticsearchEngine
 
-        return ElasticsearchEngine(elasticsearch_url or "http://127.0.0.1:9200", index_prefix)
+        return ElasticsearchEngine(
+            elasticsearch_url or "http://127.0.0.1:9200",
+            index_prefix,
+            **(elasticsearch_options or {}),
+        )
     raise ValueError(f"unknown search engine {kind!r}: use 'sqlite' or 'elasticsearch'")

@@ -11,6 +11,7 @@ Errors carry the 0-based character position of the problem.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 
@@ -29,6 +30,9 @@ class Term:
     text: str  # folded (lower case, no accents), one word
     prefix: bool = False
     fuzzy: int | None = None
+    # The word as typed (without '*' or '~N'): engines with their own analysis
+    # (Elasticsearch) analyse it themselves, with THE folding too.
+    raw: str = field(default="", compare=False)
 
 
 @dataclass(frozen=True)
@@ -45,6 +49,9 @@ class And:
 @dataclass(frozen=True)
 class Or:
     children: tuple[Node, ...]
+    # At least this many children must match (Elasticsearch's minimum_should_match);
+    # the parser writes 1, relax() more.
+    min_match: int = 1
 
 
 @dataclass(frozen=True)
@@ -86,7 +93,7 @@ def parse(text: str) -> Node:
 def _tokenize(text: str) -> list[_Tok]:
     out: list[_Tok] = []
     for m in _TOKEN.finditer(text):
-        kind, value, pos = m.lastgroup, m.group(), m.start()
+        kind, value, pos = m.lastgroup or "", m.group(), m.start()  # every branch is named
         if kind == "space":
             continue
         if kind == "quote":
@@ -213,7 +220,7 @@ def _term(tok: _Tok) -> Node:
         return Phrase(tuple(found))
     if prefix and len(found[0]) < MIN_PREFIX:
         raise QuerySyntaxError(f"a prefix needs at least {MIN_PREFIX} letters before '*'", tok.pos)
-    return Term(found[0], prefix=prefix, fuzzy=fuzzy)
+    return Term(found[0], prefix=prefix, fuzzy=fuzzy, raw=raw)
 
 
 def _int_suffix(text: str, tok: _Tok, mark: str, limit: int, what: str) -> int | None:
@@ -295,4 +302,46 @@ def prepare(text: str) -> Node:
     return node
 
 
-__all__ = ["And", "Node", "Not", "Or", "Phrase", "Term", "fold", "parse", "prepare"]
+# Relaxing a query of plain words (no operators, quotes, prefixes or fuzziness): at
+# least half of its words must match, as Elasticsearch's `match` with
+# minimum_should_match "50%"; the embedded engine expands that into AND groups, so
+# the number of groups is capped (both engines get the same, possibly smaller, bar).
+RELAX_SHARE = 0.5
+MAX_RELAX_GROUPS = 64
+
+
+def plain_terms(node: Node) -> list[Term] | None:
+    """The words of a query written as plain words (implicitly ANDed), else None."""
+    if isinstance(node, Term):
+        return [node] if not node.prefix and node.fuzzy is None else None
+    if isinstance(node, And) and all(isinstance(c, Term) for c in node.children):
+        terms = [c for c in node.children if isinstance(c, Term)]
+        return terms if all(not t.prefix and t.fuzzy is None for t in terms) else None
+    return None
+
+
+def relax(node: Node) -> Or | None:
+    """Any of a plain-words query's words, at least half of them; None when the query
+    has operators or quotes (they keep their exact meaning) or only one word."""
+    terms = plain_terms(node)
+    if terms is None or len(terms) < 2:
+        return None
+    unique = tuple(dict.fromkeys(terms))
+    need = max(1, math.ceil(len(unique) * RELAX_SHARE))
+    while need > 1 and math.comb(len(unique), need) > MAX_RELAX_GROUPS:
+        need -= 1
+    return Or(unique, min_match=need)
+
+
+__all__ = [
+    "And",
+    "Node",
+    "Not",
+    "Or",
+    "Phrase",
+    "Term",
+    "fold",
+    "parse",
+    "prepare",
+    "relax",
+]

@@ -11,24 +11,29 @@ one BM25 score. Filter fields live in `search_passage`, the text in `search_text
 
 from __future__ import annotations
 
+import dataclasses
+import itertools
 import sqlite3
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from contextlib import closing
 from pathlib import Path
 
 import anyio
 
 from search import sqlite_store as store
+from search import sqlite_vectors
 from search.analysis import stems
 from search.base import (
     FACET_FIELDS,
     FacetCount,
     Filters,
+    NearestRequest,
     PassageDoc,
     SearchHit,
     SearchRequest,
     SearchResult,
     SimilarRequest,
+    coded_mark,
 )
 from search.cursor import decode_cursor, encode_cursor
 from search.errors import QuerySyntaxError, SearchError, UnsupportedQuery
@@ -45,6 +50,7 @@ class SqliteFtsEngine:
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        self.vectors = sqlite_vectors.VectorCache()
 
     def _connect(self) -> sqlite3.Connection:
         # Used by one task at a time, but possibly from different worker threads.
@@ -69,6 +75,13 @@ class SqliteFtsEngine:
     def _replace(self, document_ids: list[int], docs: list[PassageDoc], seq: int) -> None:
         with closing(self._connect()) as conn:
             store.replace(conn, document_ids, docs, seq)
+
+    async def update_passages(self, docs: Sequence[PassageDoc], seq: int = 0) -> None:
+        await anyio.to_thread.run_sync(self._update, list(docs), seq)
+
+    def _update(self, docs: list[PassageDoc], seq: int) -> None:
+        with closing(self._connect()) as conn:
+            store.update(conn, docs, seq)
 
     async def rebuild(self, batches: AsyncIterator[Sequence[PassageDoc]], seq: int = 0) -> int:
         conn = await anyio.to_thread.run_sync(self._connect)
@@ -153,19 +166,44 @@ class SqliteFtsEngine:
             SearchHit(pid, -rank, highlight(texts.get(pid, ""), query)) for pid, rank in rows
         )
 
+    async def nearest(self, request: NearestRequest) -> tuple[tuple[int, float], ...]:
+        return await anyio.to_thread.run_sync(self._nearest, request)
+
+    def _nearest(self, request: NearestRequest) -> tuple[tuple[int, float], ...]:
+        import numpy as np  # here: a lexical search never loads it
+
+        query = np.frombuffer(request.vector, dtype="<f4")
+        filters = request.filters
+        # The project's matrix holds exactly its passages, so a search filtered by
+        # project alone (most are) needs no SQL; other filters name the allowed ids.
+        where, params = _filter_sql(dataclasses.replace(filters, project_ids=()))
+        with closing(self._connect()) as conn:
+            conn.execute("BEGIN")  # one snapshot for the matrices and the allowed ids
+            projects = filters.project_ids or [
+                r[0] for r in conn.execute("SELECT DISTINCT project_id FROM search_passage")
+            ]
+            matrices = [self.vectors.matrix(conn, request.model, p, len(query)) for p in projects]
+            allowed = None
+            if where:
+                where, params = _filter_sql(filters)
+                sql = f"SELECT p.passage_id FROM search_passage p WHERE 1{where}"
+                allowed = self.vectors.allowed(conn, sql, params)
+            conn.execute("COMMIT")
+        return sqlite_vectors.nearest(matrices, allowed, query, request.k)
+
     async def close(self) -> None:
         return None
 
 
-def _doc_freq(conn: sqlite3.Connection):
+def _doc_freq(conn: sqlite3.Connection) -> Callable[[Iterable[str]], dict[str, int]]:
     """Document frequencies of stems, read from FTS5's own index."""
     conn.execute(
         "CREATE VIRTUAL TABLE IF NOT EXISTS temp.search_vocab "
         "USING fts5vocab(main, search_fts, col)"
     )
 
-    def lookup(keys) -> dict[str, int]:
-        keys = list(keys)
+    def lookup(terms: Iterable[str]) -> dict[str, int]:
+        keys = list(terms)
         if not keys:
             return {}
         rows = conn.execute(
@@ -195,6 +233,9 @@ def to_match(node: Node) -> str:
             return f'exact : "{" ".join(node.words)}"'
         return f"exact : NEAR({quoted}, {node.slop})"
     if isinstance(node, Or):
+        if node.min_match > 1:  # FTS5 has no minimum_should_match: any group of that size
+            groups = itertools.combinations(node.children, node.min_match)
+            return "(" + " OR ".join(to_match(And(g)) for g in groups) + ")"
         return "(" + " OR ".join(to_match(c) for c in node.children) + ")"
     if isinstance(node, And):
         positive = [to_match(c) for c in node.children if not isinstance(c, Not)]
@@ -213,6 +254,7 @@ def _filter_sql(filters: Filters) -> tuple[str, list]:
         ("document_type", filters.document_types),
         ("organisation", filters.organisations),
         ("document_id", filters.document_ids),
+        ("speaker_role", filters.speaker_roles),
     ):
         if values:
             clauses.append(f"p.{column} IN ({','.join('?' * len(values))})")
@@ -223,17 +265,50 @@ def _filter_sql(filters: Filters) -> tuple[str, list]:
     if filters.date_to:
         clauses.append("p.date <= ?")
         params.append(filters.date_to.isoformat())
-    for kind, values in (("c", filters.code_ids), ("u", filters.coder_ids)):
-        if values:
-            clauses.append(
-                "p.passage_id IN (SELECT passage_id FROM search_tag WHERE kind = ? "
-                f"AND value IN ({','.join('?' * len(values))}))"
-            )
-            params.extend([kind, *values])
-    if filters.annotated is not None:
-        exists = "EXISTS (SELECT 1 FROM search_tag t WHERE t.passage_id = p.passage_id)"
-        clauses.append(exists if filters.annotated else f"NOT {exists}")
+    for clause, clause_params in _annotation_sql(filters):
+        clauses.append(clause)
+        params.extend(clause_params)
     return "".join(f" AND {c}" for c in clauses), params
+
+
+def _tagged(kind: str, values: Sequence[int]) -> tuple[str, list]:
+    if not values:
+        return "0", []
+    marks = ",".join("?" * len(values))
+    sql = (
+        f"p.passage_id IN (SELECT passage_id FROM search_tag WHERE kind = ? AND value IN ({marks}))"
+    )
+    return sql, [kind, *values]
+
+
+def _annotation_sql(filters: Filters) -> list[tuple[str, list]]:
+    """Code, coder and annotated filters; on `own_codings` documents they look at one
+    coder's marks ('m' tags) instead of everyone's codes ('c') and coders ('u')."""
+    own = filters.own_codings
+    me = own.coder_id if own else 0
+    pairs: list[tuple[tuple[str, list], tuple[str, list]]] = []
+    if filters.code_ids:
+        everyone = _tagged("c", filters.code_ids)
+        pairs.append((everyone, _tagged("m", [coded_mark(me, c) for c in filters.code_ids])))
+    if filters.coder_ids:
+        mine = [coded_mark(me)] if me in filters.coder_ids else []
+        pairs.append((_tagged("u", filters.coder_ids), _tagged("m", mine)))
+    if filters.annotated is not None:
+        anyone = "EXISTS (SELECT 1 FROM search_tag t WHERE t.passage_id = p.passage_id)"
+        mine_sql, mine_params = _tagged("m", [coded_mark(me)])
+        negate = "" if filters.annotated else "NOT "
+        pairs.append(((negate + anyone, []), (f"{negate}({mine_sql})", mine_params)))
+    if own is None or not own.document_ids:
+        return [everyone for everyone, _ in pairs]
+    docs = ",".join("?" * len(own.document_ids))
+    out = []
+    for (open_sql, open_params), (own_sql, own_params) in pairs:
+        sql = (
+            f"((p.document_id NOT IN ({docs}) AND {open_sql}) "
+            f"OR (p.document_id IN ({docs}) AND {own_sql}))"
+        )
+        out.append((sql, [*own.document_ids, *open_params, *own.document_ids, *own_params]))
+    return out
 
 
 def _page(conn: sqlite3.Connection, request: SearchRequest) -> list[tuple[int, float]]:

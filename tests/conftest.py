@@ -246,7 +246,7 @@ def es_url() -> str:
     url = os.environ.get("EVIDENCE_TEST_ES_URL") or "http://127.0.0.1:9200"
     if not node.is_up(url):
         url = node.start(port=int(url.rsplit(":", 1)[1]))
-    return url
+    return node.current_node(url)
 
 
 async def new_project(rt: Runtime, name: str = "Study") -> int:

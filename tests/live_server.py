@@ -20,10 +20,17 @@ import uvicorn
 
 from backend.core.config import Settings
 from backend.core.runtime import Runtime
+from backend.core.server import server_config
 from backend.main import create_app
 
 START_SECONDS = 30
 STOP_SECONDS = 15
+# The server drops a connection idle this long; its clients stop reusing one well before.
+# With both at 5 s (uvicorn's and httpx's defaults) a request sent on a connection just as
+# the server closes it fails with httpx.ReadError: seen once in CI, a test failing at
+# random between two steps more than 5 s apart.
+SERVER_KEEPALIVE_SECONDS = 5
+CLIENT_KEEPALIVE_SECONDS = 2
 
 
 class _Server(uvicorn.Server):
@@ -48,8 +55,15 @@ class LiveServer:
         return self.app.state.runtime
 
     def client(self, **kwargs) -> httpx.AsyncClient:
-        """A client for this server; no proxies from the environment, 10 s timeouts."""
+        """A client for this server; no proxies from the environment, 10 s timeouts, idle
+        connections dropped before the server drops them."""
         kwargs.setdefault("timeout", 10)
+        limits: httpx.Limits = kwargs.pop("limits", httpx.Limits())
+        kwargs["limits"] = httpx.Limits(
+            max_connections=limits.max_connections,
+            max_keepalive_connections=limits.max_keepalive_connections,
+            keepalive_expiry=CLIENT_KEEPALIVE_SECONDS,
+        )
         return httpx.AsyncClient(base_url=self.url, trust_env=False, **kwargs)
 
     async def __aenter__(self) -> LiveServer:
@@ -59,12 +73,13 @@ class LiveServer:
         self._socket.bind(("127.0.0.1", 0))
         self._socket.listen(128)
         port = self._socket.getsockname()[1]
-        config = uvicorn.Config(
+        config = server_config(
             self.app,
-            host="127.0.0.1",
-            port=port,
+            "127.0.0.1",
+            port,
             log_level="warning",
             lifespan="on",
+            timeout_keep_alive=SERVER_KEEPALIVE_SECONDS,
             timeout_graceful_shutdown=self._graceful,
         )
         self._server = _Server(config)

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from backend.indexing.service import drain
-from ingest.worker import run_job
+from backend.ingest_jobs.worker import run_job
 from tests.conftest import SHARED, runtime_of
 
 FIXTURES = Path(__file__).parent / "fixtures"

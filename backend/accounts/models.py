@@ -35,8 +35,10 @@ class UserBase(SQLModel):
 
 class User(UserBase, table=True):
     id: int | None = Field(default=None, primary_key=True)
-    password_hash: str = Field(max_length=200)
+    password_hash: str = Field(max_length=200)  # "" for accounts that only use SSO
     created_at: dt.datetime = Field(default_factory=utcnow, sa_column=_ts())
+    # Set by an administrator's password reset: the next sign-in asks for a new one.
+    must_change_password: bool = False
 
 
 EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+$"  # real checking is the invitation email's job
@@ -64,6 +66,42 @@ class UserPublic(SQLModel):
     is_active: bool
 
 
+class UserAdminPublic(UserPublic):
+    """What an account administrator sees of an account."""
+
+    created_at: dt.datetime
+    must_change_password: bool
+    has_password: bool  # False for accounts that only sign in through SSO
+    totp_enabled: bool
+    sessions: int  # open browser sessions
+    tokens: int  # API tokens neither revoked nor expired
+
+
+class UserUpdate(SQLModel):
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    role: GlobalRole | None = None
+    is_active: bool | None = None  # False deactivates: sessions and tokens end too
+
+
+class PasswordReset(SQLModel):
+    # Empty: the server makes one up and answers it once.
+    password: str | None = Field(default=None, min_length=10, max_length=200)
+
+
+class PasswordResetDone(SQLModel):
+    temporary_password: str | None  # only when the server made it up
+
+
+class PasswordChange(SQLModel):
+    current_password: str = Field(max_length=200)
+    new_password: str = Field(min_length=10, max_length=200)
+
+
+class AccessRevoked(SQLModel):
+    sessions: int
+    tokens: int
+
+
 class UserSession(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     token_hash: str = Field(max_length=64, unique=True, index=True)
@@ -82,6 +120,7 @@ class ApiToken(SQLModel, table=True):
     created_at: dt.datetime = Field(default_factory=utcnow, sa_column=_ts())
     last_used_at: dt.datetime | None = Field(default=None, sa_column=_ts(nullable=True))
     revoked_at: dt.datetime | None = Field(default=None, sa_column=_ts(nullable=True))
+    expires_at: dt.datetime = Field(sa_column=_ts())
 
 
 class ApiTokenPublic(SQLModel):
@@ -91,6 +130,21 @@ class ApiTokenPublic(SQLModel):
     created_at: dt.datetime
     last_used_at: dt.datetime | None
     revoked_at: dt.datetime | None
+    expires_at: dt.datetime
+
+
+class SignInChallenge(SQLModel, table=True):
+    """A sign-in half done: the password was right and a step remains (the second
+    factor, enrolling one, a new password). The browser holds its token in a cookie;
+    only the token's hash is stored. Short-lived and single-use."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(max_length=64, unique=True, index=True)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    mfa_done: bool = False
+    attempts: int = 0  # wrong codes against this challenge
+    created_at: dt.datetime = Field(default_factory=utcnow, sa_column=_ts())
+    expires_at: dt.datetime = Field(sa_column=_ts())
 
 
 class LoginAttempt(SQLModel, table=True):
@@ -99,3 +153,12 @@ class LoginAttempt(SQLModel, table=True):
     ip: str = Field(max_length=64, index=True)
     succeeded: bool
     at: dt.datetime = Field(default_factory=utcnow, sa_column=_ts())
+
+
+class SignInThrottle(SQLModel, table=True):
+    """A sign-in attempt counter (backend/accounts/throttle.py); times in epoch seconds."""
+
+    key: str = Field(primary_key=True, max_length=400)  # "account:<ip>:<email>", "address:<ip>"
+    attempts: int
+    last_at: float
+    next_at: float  # no attempt is checked before this

@@ -1,25 +1,24 @@
-"""/api/auth (sign in and out, who am I, API tokens) and /api/users (account admin)."""
+"""/api/auth: sign in (and its remaining steps) and out, who am I, own password,
+API tokens. Account administration is in `admin_routes`."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TypedDict
+
 from fastapi import APIRouter, HTTPException, Request, Response
 from pydantic import BaseModel, Field
-from sqlmodel import select
+from sqlmodel import col, select
 
-from backend.accounts import service
-from backend.accounts.models import (
-    ApiToken,
-    ApiTokenPublic,
-    User,
-    UserCreate,
-    UserPublic,
-)
-from backend.api.auth import CSRF_COOKIE, SESSION_COOKIE, CallerDep, CurrentUser
+from backend.accounts import own, service, signin
+from backend.accounts.models import ApiToken, ApiTokenPublic, PasswordChange, UserPublic
+from backend.accounts.sessions import SESSION_DAYS
+from backend.api.auth import CHALLENGE_COOKIE, CSRF_COOKIE, SESSION_COOKIE, CallerDep, CurrentUser
 from backend.api.deps import Id, SessionDep, SettingsDep
 from backend.api.errors import http_error
-from backend.core.time import utcnow
+from backend.core.config import Settings
 
-router = APIRouter(prefix="/api", tags=["accounts"])
+router = APIRouter(prefix="/api/auth", tags=["accounts"])
 
 
 class Login(BaseModel):
@@ -32,8 +31,28 @@ class Me(BaseModel):
     csrf_token: str | None  # send it back as X-CSRF-Token on unsafe requests
 
 
+class SignInResult(BaseModel):
+    """Signed in (`user` and `csrf_token`), or a step remains (`next`)."""
+
+    user: UserPublic | None
+    csrf_token: str | None
+    next: signin.Step | None = None
+    # Shown once, when TOTP enrolment at sign-in has just finished.
+    recovery_codes: list[str] | None = None
+
+
+class NewPassword(BaseModel):
+    new_password: str = Field(min_length=10, max_length=200)
+
+
+class PasswordChanged(BaseModel):
+    other_sessions_ended: int
+
+
 class TokenCreate(BaseModel):
     name: str = Field(min_length=1, max_length=100)
+    # Days until it stops working (default and maximum: the deployment's settings).
+    expires_in_days: int | None = Field(default=None, ge=1, le=3650)
 
 
 class TokenCreated(BaseModel):
@@ -41,95 +60,140 @@ class TokenCreated(BaseModel):
     info: ApiTokenPublic
 
 
-@router.post("/auth/login", response_model=Me)
-async def login(
-    body: Login, request: Request, response: Response, session: SessionDep, settings: SettingsDep
-):
-    ip = request.client.host if request.client else "unknown"
-    try:
-        user, token, row = await service.sign_in(session, body.email, body.password, ip)
-    except service.AccountError as exc:
-        raise http_error(exc) from exc
-    await session.commit()
-    max_age = service.SESSION_DAYS * 86400
+class _Cookie(TypedDict):
+    httponly: bool
+    secure: bool
+    path: str
+
+
+def answer(outcome: signin.Outcome, response: Response, settings: Settings) -> SignInResult:
+    """Cookies for where the sign-in stands, and what the sign-in page shows next."""
+    cookie: _Cookie = {"httponly": True, "secure": settings.secure_cookies, "path": "/"}
+    if outcome.challenge_token:
+        # Strict: the challenge never travels with a request another site starts.
+        response.set_cookie(
+            CHALLENGE_COOKIE,
+            outcome.challenge_token,
+            max_age=signin.CHALLENGE_MINUTES * 60,
+            samesite="strict",
+            **cookie,
+        )
+    if outcome.session_row is None or outcome.session_token is None:
+        return SignInResult(user=None, csrf_token=None, next=outcome.step)
+    max_age = SESSION_DAYS * 86400
     response.set_cookie(
-        SESSION_COOKIE,
-        token,
-        max_age=max_age,
-        httponly=True,
-        samesite="lax",
-        secure=settings.secure_cookies,
-        path="/",
+        SESSION_COOKIE, outcome.session_token, max_age=max_age, samesite="lax", **cookie
     )
     response.set_cookie(
         CSRF_COOKIE,
-        row.csrf_token,
+        outcome.session_row.csrf_token,
         max_age=max_age,
-        httponly=False,
         samesite="lax",
-        secure=settings.secure_cookies,
-        path="/",
+        **(cookie | {"httponly": False}),  # the web app's script reads it
     )
-    return Me(user=UserPublic.model_validate(user), csrf_token=row.csrf_token)
+    response.delete_cookie(CHALLENGE_COOKIE, path="/")
+    return SignInResult(
+        user=UserPublic.model_validate(outcome.user),
+        csrf_token=outcome.session_row.csrf_token,
+        recovery_codes=outcome.recovery_codes,
+    )
 
 
-@router.post("/auth/logout", status_code=204)
-async def logout(who: CallerDep, response: Response, session: SessionDep):
+def client_ip(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+@router.post("/login", response_model=SignInResult)
+async def login(
+    body: Login, request: Request, response: Response, session: SessionDep, settings: SettingsDep
+) -> SignInResult:
+    try:
+        outcome = await signin.with_password(
+            session,
+            body.email,
+            body.password,
+            client_ip(request),
+            settings,
+            request.cookies.get(SESSION_COOKIE),
+        )
+    except service.AccountError as exc:
+        raise http_error(exc) from exc
+    return answer(outcome, response, settings)
+
+
+@router.post("/login/password", response_model=SignInResult)
+async def login_new_password(
+    body: NewPassword,
+    request: Request,
+    response: Response,
+    session: SessionDep,
+    settings: SettingsDep,
+) -> SignInResult:
+    """The step after an administrator's reset: choose a new password."""
+    try:
+        outcome = await signin.set_new_password(
+            session,
+            request.cookies.get(CHALLENGE_COOKIE),
+            body.new_password,
+            settings,
+            request.cookies.get(SESSION_COOKIE),
+        )
+    except service.AccountError as exc:
+        raise http_error(exc) from exc
+    return answer(outcome, response, settings)
+
+
+@router.post("/logout", status_code=204)
+async def logout(who: CallerDep, response: Response, session: SessionDep) -> None:
     if who.browser_session is not None:
-        await service.sign_out(session, who.browser_session)
-        await session.commit()
+        await own.sign_out(session, who.browser_session)
     response.delete_cookie(SESSION_COOKIE, path="/")
     response.delete_cookie(CSRF_COOKIE, path="/")
 
 
-@router.get("/auth/me", response_model=Me)
-async def me(who: CallerDep):
+@router.get("/me", response_model=Me)
+async def me(who: CallerDep) -> Me:
     csrf = who.browser_session.csrf_token if who.browser_session else None
     return Me(user=UserPublic.model_validate(who.user), csrf_token=csrf)
 
 
-@router.get("/auth/tokens", response_model=list[ApiTokenPublic])
-async def list_tokens(user: CurrentUser, session: SessionDep):
-    stmt = select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.id)
+@router.post("/password", response_model=PasswordChanged)
+async def change_password(
+    body: PasswordChange, who: CallerDep, session: SessionDep
+) -> PasswordChanged:
+    """Your own password; your other sessions end (this one stays)."""
+    keep = who.browser_session.id if who.browser_session else None
+    try:
+        ended = await own.change_password(
+            session, who.user, body.current_password, body.new_password, keep
+        )
+    except service.AccountError as exc:
+        raise http_error(exc) from exc
+    return PasswordChanged(other_sessions_ended=ended)
+
+
+@router.get("/tokens", response_model=list[ApiTokenPublic])
+async def list_tokens(user: CurrentUser, session: SessionDep) -> Sequence[ApiToken]:
+    stmt = select(ApiToken).where(ApiToken.user_id == user.id).order_by(col(ApiToken.id))
     return (await session.exec(stmt)).all()
 
 
-@router.post("/auth/tokens", response_model=TokenCreated, status_code=201)
-async def create_token(body: TokenCreate, user: CurrentUser, session: SessionDep):
-    row, token = await service.create_token(session, user, body.name)
-    await session.commit()
+@router.post("/tokens", response_model=TokenCreated, status_code=201)
+async def create_token(
+    body: TokenCreate, user: CurrentUser, session: SessionDep, settings: SettingsDep
+) -> TokenCreated:
+    try:
+        row, token = await own.create_token(
+            session, user, body.name, body.expires_in_days, settings
+        )
+    except service.AccountError as exc:
+        raise http_error(exc) from exc
     return TokenCreated(token=token, info=ApiTokenPublic.model_validate(row))
 
 
-@router.delete("/auth/tokens/{token_id}", status_code=204)
-async def revoke_token(token_id: Id, user: CurrentUser, session: SessionDep):
-    row = await session.get(ApiToken, token_id)
-    if row is None or row.user_id != user.id:
-        raise HTTPException(404, f"token {token_id} not found")
-    row.revoked_at = row.revoked_at or utcnow()
-    session.add(row)
-    await session.commit()
-
-
-def _require_admin(user: User) -> None:
-    if not service.is_admin(user):
-        raise HTTPException(403, "only account administrators manage accounts")
-
-
-@router.get("/users", response_model=list[UserPublic])
-async def list_users(user: CurrentUser, session: SessionDep, response: Response):
-    _require_admin(user)
-    rows = (await session.exec(select(User).order_by(User.id))).all()
-    response.headers["Content-Range"] = f"users 0-{max(len(rows) - 1, 0)}/{len(rows)}"
-    return rows
-
-
-@router.post("/users", response_model=UserPublic, status_code=201)
-async def create_user(body: UserCreate, user: CurrentUser, session: SessionDep):
-    _require_admin(user)
+@router.delete("/tokens/{token_id}", status_code=204)
+async def revoke_token(token_id: Id, user: CurrentUser, session: SessionDep) -> None:
     try:
-        created = await service.create_user(session, body, by=user.id)
+        await own.revoke_token(session, user, token_id)
     except service.AccountError as exc:
-        raise http_error(exc) from exc
-    await session.commit()
-    return created
+        raise HTTPException(exc.status, exc.message) from exc

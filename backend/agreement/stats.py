@@ -58,6 +58,20 @@ def percent_agreement(a: Sequence[Hashable], b: Sequence[Hashable]) -> float:
     return sum(x == y for x, y in zip(a, b, strict=True)) / len(a)
 
 
+def agreement_where_used(a: Sequence[int], b: Sequence[int]) -> float | None:
+    """Of the units where a or b applied the code (value 1), the share where both did.
+
+    This is the figure to read next to alpha instead of plain percent agreement: a code
+    used on 3 passages out of 500 gives 99 % plain agreement even when the coders never
+    agree on one. None when neither coder applied the code anywhere.
+    """
+    _check_pair(a, b)
+    either = sum(1 for x, y in zip(a, b, strict=True) if x or y)
+    if not either:
+        return None
+    return sum(1 for x, y in zip(a, b, strict=True) if x and y) / either
+
+
 def cohens_kappa(a: Sequence[Hashable], b: Sequence[Hashable]) -> float | None:
     """Cohen's kappa for two coders on nominal values, in [-1, 1].
 
@@ -130,6 +144,10 @@ class PairAgreement:
     coder_b: Hashable
     percent_agreement: float
     kappa: float | None  # None: undefined, both coders constant and equal (see cohens_kappa)
+    # Over the units where at least one of the two applied the code: the share where
+    # both did. Not chance-corrected, and blind to the units nobody used the code on
+    # (which make plain percent agreement look high). None: neither used it.
+    agreement_where_used: float | None = None
 
 
 @dataclass(frozen=True)
@@ -149,6 +167,8 @@ class AgreementStats:
     percent_agreement: float  # mean of the pairwise percent agreements
     pairs: tuple[PairAgreement, ...]  # Cohen's kappa and percent agreement for each pair
     alpha: float | None  # Krippendorff's alpha, nominal, all coders together
+    # Mean of the pairs' agreement_where_used (those defined); None when nobody used it.
+    percent_agreement_where_used: float | None = None
 
     def applied_by(self, coder: Hashable) -> int:
         """The number of units on which this coder applied the code."""
@@ -206,10 +226,10 @@ def _check_distinct(name: str, items: Sequence[Hashable]) -> None:
 
 
 def _validate_report_inputs(
-    units: Sequence[Hashable],
-    codes: Sequence[Hashable],
-    coders: Sequence[Hashable],
-    applied: Mapping[Hashable, Mapping[Hashable, set[Hashable]]],
+    units: Sequence[U],
+    codes: Sequence[C],
+    coders: Sequence[K],
+    applied: Mapping[K, Mapping[U, set[C]]],
 ) -> None:
     if len(coders) < 2:
         raise ValueError(f"agreement needs at least 2 coders to compare, got {len(coders)}")
@@ -229,17 +249,17 @@ def _validate_report_inputs(
 
 
 def _binary_values(
-    units: Sequence[Hashable],
-    code: Hashable,
-    coders: Sequence[Hashable],
-    applied: Mapping[Hashable, Mapping[Hashable, set[Hashable]]],
-) -> dict[Hashable, list[int]]:
+    units: Sequence[U],
+    code: C,
+    coders: Sequence[K],
+    applied: Mapping[K, Mapping[U, set[C]]],
+) -> dict[K, list[int]]:
     """For each coder, 1 or 0 per unit: did they apply this code on it."""
-    empty: frozenset[Hashable] = frozenset()
+    empty: frozenset[C] = frozenset()
     return {k: [int(code in applied[k].get(u, empty)) for u in units] for k in coders}
 
 
-def _stats(values: Mapping[Hashable, Sequence[int]], coders: Sequence[Hashable]) -> AgreementStats:
+def _stats(values: Mapping[K, Sequence[int]], coders: Sequence[K]) -> AgreementStats:
     """Counts, pairwise percent agreement and kappa, and alpha over coders' binary values."""
     pairs = tuple(
         PairAgreement(
@@ -247,9 +267,11 @@ def _stats(values: Mapping[Hashable, Sequence[int]], coders: Sequence[Hashable])
             coder_b=b,
             percent_agreement=percent_agreement(values[a], values[b]),
             kappa=cohens_kappa(values[a], values[b]),
+            agreement_where_used=agreement_where_used(values[a], values[b]),
         )
         for a, b in combinations(coders, 2)
     )
+    where_used = [p.agreement_where_used for p in pairs if p.agreement_where_used is not None]
     units = list(zip(*(values[k] for k in coders), strict=True))
     return AgreementStats(
         n_units=len(units),
@@ -260,6 +282,7 @@ def _stats(values: Mapping[Hashable, Sequence[int]], coders: Sequence[Hashable])
         percent_agreement=sum(p.percent_agreement for p in pairs) / len(pairs),
         pairs=pairs,
         alpha=krippendorff_alpha_nominal(units),
+        percent_agreement_where_used=sum(where_used) / len(where_used) if where_used else None,
     )
 
 
@@ -288,7 +311,7 @@ def agreement_report(
     """
     _validate_report_inputs(units, codes, coders, applied)
     per_code = []
-    pooled: dict[Hashable, list[int]] = {k: [] for k in coders}
+    pooled: dict[K, list[int]] = {k: [] for k in coders}
     for code in codes:
         values = _binary_values(units, code, coders, applied)
         per_code.append(CodeAgreement(code=code, stats=_stats(values, coders)))

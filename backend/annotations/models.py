@@ -15,11 +15,17 @@ from typing import Literal
 from sqlalchemy import JSON, Column, Text
 from sqlmodel import Field, SQLModel
 
+from backend.citations import Location
 from backend.core.ids import RowId, Version
 from backend.core.time import UTCDateTime, utcnow
 
 MAX_MEMO = 10_000
 MAX_CODES = 50
+
+
+class AnnotationLayer(StrEnum):
+    coding = "coding"  # a coder's own coding
+    consensus = "consensus"  # what adjudication of a round decided (backend/adjudication)
 
 
 class Annotation(SQLModel, table=True):
@@ -35,6 +41,13 @@ class Annotation(SQLModel, table=True):
     suffix: str = Field(default="", max_length=64)
     memo: str | None = Field(default=None, sa_column=Column(Text))
     author_id: int = Field(foreign_key="user.id", index=True)
+    # The coding round it was made in (its author coded the round's document then).
+    round_id: int | None = Field(default=None, foreign_key="codinground.id", index=True)
+    # who coded it, when imported (backend/coders): null for work done here
+    coder_id: int | None = Field(default=None, foreign_key="coder.id", index=True)
+    layer: AnnotationLayer = AnnotationLayer.coding
+    # The codebook version it was made, or last changed, under (backend/codes/versions.py).
+    codebook_version: int | None = None
     version: int = 1  # optimistic concurrency: every change adds one
     orphaned: bool = False  # could not be placed in the document's current version
     created_at: dt.datetime = Field(
@@ -95,6 +108,11 @@ class AnnotationUpdate(SQLModel):
     version: Version | None = None  # or send If-Match: "<version>"
 
 
+class AnnotationRevert(SQLModel):
+    to_version: Version  # a version from the annotation's history
+    version: Version | None = None  # the version you read, or send If-Match
+
+
 class AnnotationPublic(SQLModel):
     id: int
     project_id: int
@@ -109,10 +127,19 @@ class AnnotationPublic(SQLModel):
     prefix: str
     suffix: str
     page: int | None
+    location: Location
+    citation: str  # README, "Citations"
     memo: str | None
     code_ids: list[int]
     author_id: int
     author_name: str
+    round_id: int | None
+    coder_id: int | None = None  # imported coding: its coder attribution (backend/coders)
+    coder_name: str | None = None
+    # whose coding it is (backend/annotations/ownership.py): who may edit, revert, delete it
+    owner_id: int
+    layer: AnnotationLayer
+    codebook_version: int | None
     version: int
     orphaned: bool
     created_at: dt.datetime

@@ -7,82 +7,110 @@ state, and nothing is overwritten.
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Sequence
+from typing import Annotated, Any, NamedTuple
 
-from fastapi import APIRouter, Header, HTTPException, Request, Response
+from fastapi import APIRouter, Header, Query, Request, Response
 from fastapi.responses import JSONResponse
+from sqlalchemy import ColumnElement
 from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
 
-from backend.annotations import service
+from backend.annotations import edits, ownership, service
 from backend.annotations.export import export_collection
 from backend.annotations.models import (
     Annotation,
     AnnotationCode,
     AnnotationCreate,
     AnnotationPublic,
+    AnnotationRevert,
     AnnotationUpdate,
     RevisionPublic,
 )
 from backend.annotations.present import to_public
-from backend.api.auth import ProjectCoder, ProjectMember
-from backend.api.concurrency import conflict, etag, expected_version, required_version
+from backend.annotations.revert import revert
+from backend.api import versioned
+from backend.api.auth import Member, ProjectCoder, ProjectMember
+from backend.api.concurrency import etag
 from backend.api.deps import Id, SessionDep
 from backend.api.errors import http_error
+from backend.api.filters import Filter, Filters, flag, ids
 from backend.api.listing import ListParamsDep, paginate
 from backend.codes.service import descendants
+from backend.core.ids import stored
+from backend.errors import ServiceError
+from backend.visibility import Viewer
 
 router = APIRouter(prefix="/api/projects/{project_id}/annotations", tags=["annotations"])
 JSONLD = 'application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"'
 SORTABLE = {"id", "start", "created_at", "updated_at", "document_id", "author_id"}
 
 
-def _etag(a: Annotation) -> dict[str, str]:
-    return etag(a.version)
+def _actor(member: Member) -> ownership.Actor:
+    return ownership.Actor(member.viewer, str(member.role), stored(member.user.id))
 
 
-async def _conflict(session, exc: service.StaleEdit) -> JSONResponse:
-    (current,) = await to_public(session, [exc.current])
-    return conflict("annotation", current, exc.current.version)
+async def _find(
+    session: AsyncSession, member: Member, annotation_id: int, action: versioned.Action
+) -> Annotation:
+    """The annotation, if the member sees it (else 404) and, to change it, may (else
+    403); a delete checks ownership itself (ownership.delete: reasons, evidence)."""
+    found = await service.get(session, member.viewer, annotation_id)
+    if action in ("edit", "restore", "revert"):
+        await ownership.check(session, _actor(member), found, action)
+    return found
 
 
-async def _filters(session, project_id: int, filters: dict) -> list:
-    clauses = []
-    for key, raw in filters.items():
-        values = raw if isinstance(raw, list) else [raw]
-        if key in ("document_id", "version_id", "author_id", "id", "passage_id"):
-            if not all(isinstance(v, int) for v in values):
-                raise HTTPException(400, f"'{key}' takes whole numbers")
-            clauses.append(col(getattr(Annotation, key)).in_(values))
-        elif key == "code_id":  # a code and all its sub-codes, like NVivo's aggregate
-            wanted = {
-                c
-                for v in values
-                if isinstance(v, int)
-                for c in await descendants(session, project_id, v)
-            }
-            sub = select(AnnotationCode.annotation_id).where(
-                col(AnnotationCode.code_id).in_(wanted)
-            )
-            clauses.append(col(Annotation.id).in_(sub))
-        elif key == "orphaned":
-            clauses.append(col(Annotation.orphaned).is_(bool(raw)))
-        elif key != "deleted":
-            raise HTTPException(400, f"unknown filter '{key}'")
-    deleted = filters.get("deleted", False)
-    clauses.append(
-        col(Annotation.deleted_at).is_not(None) if deleted else col(Annotation.deleted_at).is_(None)
-    )
-    return clauses
+async def _show(
+    session: AsyncSession, _: Member, rows: Sequence[Annotation]
+) -> list[AnnotationPublic]:
+    return await to_public(session, rows)
+
+
+ANNOTATION = versioned.Resource(
+    "annotation", _find, _show, service.edit, service.mark_deleted, service.history, revert
+)
+
+
+class _Context(NamedTuple):
+    session: AsyncSession
+    project_id: int
+
+
+async def _coded_with(code_ids: list[int], context: _Context) -> ColumnElement[bool]:
+    """A code and all its sub-codes, like NVivo's aggregate."""
+    wanted: set[int] = set()
+    for code_id in code_ids:
+        wanted.update(await descendants(context.session, context.project_id, code_id))
+    coded = select(AnnotationCode.annotation_id).where(col(AnnotationCode.code_id).in_(wanted))
+    return col(Annotation.id).in_(coded)
+
+
+FILTERS = Filters(
+    Filter("id", ids, "in", Annotation.id),
+    Filter("document_id", ids, "in", Annotation.document_id),
+    Filter("version_id", ids, "in", Annotation.version_id),
+    Filter("passage_id", ids, "in", Annotation.passage_id),
+    Filter("author_id", ids, "in", Annotation.author_id),
+    Filter("code_id", ids, "custom", build=_coded_with),
+    Filter("orphaned", flag, "is", Annotation.orphaned),
+    Filter("deleted", flag, "present", Annotation.deleted_at, default=False),
+)
+
+
+async def _filters(
+    session: AsyncSession, viewer: Viewer, filters: dict[str, Any]
+) -> list[ColumnElement[bool]]:
+    """What the viewer may see, narrowed by the request's filters."""
+    context = _Context(session, viewer.project_id)
+    return [*viewer.clauses(), *await FILTERS.where(filters, context)]
 
 
 @router.get("", response_model=list[AnnotationPublic])
 async def list_annotations(
     member: ProjectMember, session: SessionDep, response: Response, params: ListParamsDep
-):
-    stmt = select(Annotation).where(
-        Annotation.project_id == member.project.id,
-        *await _filters(session, member.project.id, params.filters),
-    )
+) -> list[AnnotationPublic]:
+    stmt = select(Annotation).where(*await _filters(session, member.viewer, params.filters))
     rows = await paginate(session, stmt, Annotation, params, SORTABLE, response, "annotations")
     return await to_public(session, rows)
 
@@ -90,13 +118,10 @@ async def list_annotations(
 @router.get("/export.jsonld")
 async def export_jsonld(
     member: ProjectMember, session: SessionDep, request: Request, params: ListParamsDep
-):
+) -> JSONResponse:
     """Every live annotation (or those the `filter` selects) as a W3C AnnotationCollection."""
-    stmt = select(Annotation).where(
-        Annotation.project_id == member.project.id,
-        *await _filters(session, member.project.id, params.filters),
-    )
-    rows = list((await session.exec(stmt.order_by(Annotation.id))).all())
+    stmt = select(Annotation).where(*await _filters(session, member.viewer, params.filters))
+    rows = list((await session.exec(stmt.order_by(col(Annotation.id)))).all())
     base = str(request.base_url).rstrip("/")
     body = await export_collection(
         session, rows, base, f"Annotations of {member.project.name}", f"{base}{request.url.path}"
@@ -107,26 +132,22 @@ async def export_jsonld(
 @router.post("", response_model=AnnotationPublic, status_code=201)
 async def create_annotation(
     body: AnnotationCreate, member: ProjectCoder, session: SessionDep, response: Response
-):
+) -> AnnotationPublic:
     try:
-        created = await service.create(session, member.project.id, member.user.id, body)
-    except service.AnnotationError as exc:
+        created = await edits.create(
+            session, stored(member.project.id), stored(member.user.id), body
+        )
+    except ServiceError as exc:
         raise http_error(exc) from exc
-    await session.commit()
-    response.headers.update(_etag(created))
+    response.headers.update(etag(created.version))
     return (await to_public(session, [created]))[0]
 
 
 @router.get("/{annotation_id}", response_model=AnnotationPublic)
 async def read_annotation(
     annotation_id: Id, member: ProjectMember, session: SessionDep, response: Response
-):
-    try:
-        found = await service.get(session, member.project.id, annotation_id)
-    except service.AnnotationError as exc:
-        raise http_error(exc) from exc
-    response.headers.update(_etag(found))
-    return (await to_public(session, [found]))[0]
+) -> AnnotationPublic:
+    return await ANNOTATION.read(session, member, annotation_id, response)
 
 
 @router.patch("/{annotation_id}", response_model=AnnotationPublic)
@@ -138,18 +159,8 @@ async def update_annotation(
     session: SessionDep,
     response: Response,
     if_match: Annotated[str | None, Header()] = None,
-):
-    expected = required_version(if_match, body.version, "annotation")
-    try:
-        found = await service.get(session, member.project.id, annotation_id)
-        changed = await service.update(session, found, member.user.id, body, expected)
-    except service.AnnotationError as exc:
-        raise http_error(exc) from exc
-    except service.StaleEdit as exc:
-        return await _conflict(session, exc)
-    await session.commit()
-    response.headers.update(_etag(changed))
-    return (await to_public(session, [changed]))[0]
+) -> AnnotationPublic | Response:
+    return await ANNOTATION.update(session, member, annotation_id, body, if_match, response)
 
 
 @router.delete("/{annotation_id}", status_code=204)
@@ -158,34 +169,46 @@ async def delete_annotation(
     member: ProjectCoder,
     session: SessionDep,
     if_match: Annotated[str | None, Header()] = None,
-):
-    expected = expected_version(if_match, None)
-    return await _set_deleted(annotation_id, member, session, True, expected)
+    reason: Annotated[str | None, Query(max_length=2_000)] = None,
+    confirm_cmoc: Annotated[list[int], Query()] = [],  # noqa: B006 (FastAPI copies it)
+) -> Response:
+    """Your own annotation; an admin also anyone's, with a `reason`. Evidence for CMO
+    configurations: 409 listing them (`configurations`) unless each is named in
+    `confirm_cmoc`."""
+
+    async def remove(found: Annotation, expected: int | None) -> Annotation:
+        actor = _actor(member)
+        return await ownership.delete(session, actor, found, expected, reason, confirm_cmoc)
+
+    try:
+        return await ANNOTATION.delete(session, member, annotation_id, if_match, remove)
+    except ownership.EvidenceInUse as exc:
+        return JSONResponse({"detail": exc.message, "configurations": exc.configurations}, 409)
 
 
 @router.post("/{annotation_id}/restore", response_model=AnnotationPublic)
-async def restore_annotation(annotation_id: Id, member: ProjectCoder, session: SessionDep):
-    return await _set_deleted(annotation_id, member, session, False, None)
+async def restore_annotation(
+    annotation_id: Id, member: ProjectCoder, session: SessionDep
+) -> AnnotationPublic | Response:
+    return await ANNOTATION.restore(session, member, annotation_id)
 
 
-async def _set_deleted(annotation_id, member, session, deleted: bool, expected):
-    try:
-        found = await service.get(session, member.project.id, annotation_id)
-        changed = await service.set_deleted(session, found, member.user.id, deleted, expected)
-    except service.AnnotationError as exc:
-        raise http_error(exc) from exc
-    except service.StaleEdit as exc:
-        return await _conflict(session, exc)
-    await session.commit()
-    if deleted:
-        return Response(status_code=204)
-    return (await to_public(session, [changed]))[0]
+@router.post("/{annotation_id}/revert", response_model=AnnotationPublic)
+async def revert_annotation(
+    annotation_id: Id,
+    body: AnnotationRevert,
+    member: ProjectCoder,
+    session: SessionDep,
+    response: Response,
+    if_match: Annotated[str | None, Header()] = None,
+) -> AnnotationPublic | Response:
+    """Back to a version from its history (span, codes, memo; restored if deleted), as
+    a new version: the history keeps both."""
+    return await ANNOTATION.revert(session, member, annotation_id, body, if_match, response)
 
 
 @router.get("/{annotation_id}/history", response_model=list[RevisionPublic])
-async def annotation_history(annotation_id: Id, member: ProjectMember, session: SessionDep):
-    try:
-        await service.get(session, member.project.id, annotation_id)
-    except service.AnnotationError as exc:
-        raise http_error(exc) from exc
-    return await service.history(session, annotation_id)
+async def annotation_history(
+    annotation_id: Id, member: ProjectMember, session: SessionDep
+) -> list[RevisionPublic]:
+    return await ANNOTATION.history(session, member, annotation_id)

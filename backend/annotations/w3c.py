@@ -47,6 +47,7 @@ class ExportCreator(NamedTuple):
     id: int
     name: str
     email: str | None = None
+    iri: str | None = None  # when not an account: an imported coder's attribution IRI
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -168,7 +169,10 @@ def _motivation(a: ExportAnnotation) -> str:
 
 def annotation_to_jsonld(a: ExportAnnotation, base_url: str) -> dict[str, Any]:
     """One annotation as a standalone W3C Web Annotation (with its own @context)."""
-    creator: dict[str, Any] = {"id": user_iri(base_url, a.creator.id), "type": "Person"}
+    creator: dict[str, Any] = {
+        "id": a.creator.iri or user_iri(base_url, a.creator.id),
+        "type": "Person",
+    }
     if a.creator.name:
         creator["name"] = a.creator.name
     out: dict[str, Any] = {
@@ -203,11 +207,12 @@ def collection_to_jsonld(
 ) -> dict[str, Any]:
     """Many annotations as one AnnotationCollection whose single AnnotationPage is `first`.
 
-    The annotations keep the caller's order and are embedded without their own @context
-    (they inherit the collection's). `collection_id` should be the IRI the export is served
-    at; by default it is the project's annotations IRI (or /api/annotations when the items
-    span several projects or none). An empty collection has `total` 0 and no page, as a
-    page must hold at least one annotation.
+    The annotations keep the caller's order and each keeps its own @context, so every item
+    passes the W3C MUST assertions on its own when taken out of the collection (the same
+    context repeated inside is harmless in JSON-LD). `collection_id` should be the IRI the
+    export is served at; by default it is the project's annotations IRI (or /api/annotations
+    when the items span several projects or none). An empty collection has `total` 0 and no
+    page, as a page must hold at least one annotation.
     """
     annotations = list(items)
     cid = collection_id or _default_collection_id(base_url, annotations)
@@ -222,11 +227,7 @@ def collection_to_jsonld(
     }
     if annotations:
         page_id = f"{cid}#page1"
-        embedded = []
-        for a in annotations:
-            doc = annotation_to_jsonld(a, base_url)
-            del doc["@context"]
-            embedded.append(doc)
+        embedded = [annotation_to_jsonld(a, base_url) for a in annotations]
         out["first"] = {
             "id": page_id,
             "type": "AnnotationPage",

@@ -9,49 +9,80 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import Depends, HTTPException, Request
-from sqlmodel import select
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from backend.accounts import service as accounts
 from backend.accounts.models import User, UserSession
 from backend.api.deps import Id, SessionDep
+from backend.core.ids import stored
 from backend.core.security import same
 from backend.projects.models import Membership, Project, Role
+from backend.visibility import Viewer, viewer_for
 
 SESSION_COOKIE = "ew_session"
 CSRF_COOKIE = "ew_csrf"
+CHALLENGE_COOKIE = "ew_signin"  # a sign-in waiting for its next step (accounts.signin)
 CSRF_HEADER = "x-csrf-token"
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+
+@dataclass(frozen=True)
+class Credential:
+    """What the caller presented, kept so a long request (the event stream) can ask
+    again later whether it still holds."""
+
+    kind: Literal["token", "session"]
+    secret: str
 
 
 @dataclass
 class Caller:
     user: User
     browser_session: UserSession | None  # None for API tokens
+    credential: Credential
+
+
+def credential_of(request: Request) -> Credential | None:
+    auth = request.headers.get("authorization", "")
+    if auth.lower().startswith("bearer "):
+        return Credential("token", auth[7:].strip())
+    cookie = request.cookies.get(SESSION_COOKIE)
+    return Credential("session", cookie) if cookie else None
+
+
+async def still_valid(session: AsyncSession, credential: Credential) -> User | None:
+    """The user the credential stands for now; None once it is revoked, expired or
+    signed out, or the account deactivated."""
+    if credential.kind == "token":
+        return await accounts.token_user(session, credential.secret)
+    found = await accounts.session_user(session, credential.secret)
+    return found[0] if found else None
 
 
 async def caller(request: Request, session: SessionDep) -> Caller:
-    auth = request.headers.get("authorization", "")
-    if auth.lower().startswith("bearer "):
-        user = await accounts.token_user(session, auth[7:].strip())
+    credential = credential_of(request)
+    if credential is not None and credential.kind == "token":
+        user = await accounts.token_user(session, credential.secret)
         if user is None:
-            raise HTTPException(401, "the API token is not valid (revoked or mistyped)")
+            raise HTTPException(401, "the API token is not valid (revoked, expired or mistyped)")
         if session.dirty:
             await session.commit()
-        return Caller(user, None)
-    cookie = request.cookies.get(SESSION_COOKIE)
-    found = await accounts.session_user(session, cookie) if cookie else None
-    if found is None:
+        return Caller(user, None, credential)
+    found = await accounts.session_user(session, credential.secret) if credential else None
+    if found is None or credential is None:
         raise HTTPException(401, "sign in first", headers={"WWW-Authenticate": "Bearer"})
     user, row = found
     if request.method not in SAFE_METHODS:
         sent = request.headers.get(CSRF_HEADER, "")
         if not sent or not same(sent, row.csrf_token):
             raise HTTPException(403, "missing or wrong X-CSRF-Token header (cross-site request?)")
-    return Caller(user, row)
+    return Caller(user, row, credential)
 
 
 CallerDep = Annotated[Caller, Depends(caller)]
@@ -69,25 +100,43 @@ class Member:
     project: Project
     user: User
     role: Role
+    viewer: Viewer  # what this member may see (backend/visibility.py)
+
+    @property
+    def project_id(self) -> int:
+        return stored(self.project.id)
+
+    @property
+    def user_id(self) -> int:
+        return stored(self.user.id)
 
     def at_least(self, role: Role) -> bool:
         return self.role.rank >= role.rank
 
 
-async def project_member(project_id: Id, user: CurrentUser, session: SessionDep) -> Member:
+async def membership(session: AsyncSession, project_id: int, user: User) -> Member | None:
+    """The user's membership of the project (None for outsiders), with their view."""
     stmt = (
         select(Project, Membership)
-        .join(Membership, Membership.project_id == Project.id)
-        .where(Project.id == project_id, Membership.user_id == user.id)
+        .join(Membership, col(Membership.project_id) == col(Project.id))
+        .where(col(Project.id) == project_id, col(Membership.user_id) == user.id)
     )
     found = (await session.exec(stmt)).first()
     if found is None:
+        return None
+    project, row = found
+    viewer = await viewer_for(session, stored(project.id), stored(user.id))
+    return Member(project, user, Role(row.role), viewer)
+
+
+async def project_member(project_id: Id, user: CurrentUser, session: SessionDep) -> Member:
+    found = await membership(session, project_id, user)
+    if found is None:
         raise HTTPException(404, f"project {project_id} not found")
-    project, membership = found
-    return Member(project, user, Role(membership.role))
+    return found
 
 
-def _requires(role: Role):
+def _requires(role: Role) -> Callable[[Member], Awaitable[Member]]:
     async def check(member: Annotated[Member, Depends(project_member)]) -> Member:
         if not member.at_least(role):
             raise HTTPException(

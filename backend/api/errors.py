@@ -16,7 +16,8 @@ log = logging.getLogger(__name__)
 
 def http_error(exc: ServiceError) -> HTTPException:
     """A service's refusal as the HTTP answer it names (429 says when to retry)."""
-    headers = {"Retry-After": "900"} if exc.status == 429 else None
+    retry_after = exc.retry_after or 900
+    headers = {"Retry-After": str(retry_after)} if exc.status == 429 else None
     return HTTPException(exc.status, exc.message, headers=headers)
 
 

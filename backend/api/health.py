@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
-from sqlalchemy import text
+from sqlalchemy import literal
+from sqlmodel import select
 
-from backend.api.deps import RuntimeDep
+from backend.api.deps import RuntimeDep, SearchDep
 from backend.indexing.service import pending
 from search.errors import SearchError
 
@@ -14,17 +15,17 @@ router = APIRouter(prefix="/api", tags=["health"])
 
 
 @router.get("/health")
-async def health(rt: RuntimeDep) -> JSONResponse:
+async def health(rt: RuntimeDep, engine: SearchDep) -> JSONResponse:
     body: dict = {
         "status": "ok",
         "database": "ok",
-        "search": {"engine": rt.search.name, "status": "ok"},
+        "search": {"engine": engine.name, "status": "ok"},
     }
     async with rt.sessions() as session:
-        await session.exec(text("SELECT 1"))
+        await session.exec(select(literal(1)))  # SELECT 1: the database answers
         body["search"]["pending_index_jobs"] = await pending(session)
     try:
-        body["search"]["passages"] = await rt.search.count()
+        body["search"]["passages"] = await engine.count()
     except SearchError as exc:
         body["status"] = "degraded"
         body["search"].update(status="unavailable", detail=exc.message)

@@ -12,6 +12,7 @@ from pydantic import field_validator
 from sqlalchemy import JSON, Column, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from backend.citations import Location
 from backend.core.ids import MAX_ID, RowId
 from backend.core.time import UTCDateTime, utcnow
 
@@ -64,7 +65,7 @@ class _Tidy(SQLModel):
         check_fields=False,
     )
     @classmethod
-    def _strip(cls, value):
+    def _strip(cls, value: object) -> object:
         return value.strip() if isinstance(value, str) else value
 
 
@@ -87,6 +88,8 @@ class Cmoc(CmocFields, table=True):
     outcome: str = Field(default="", sa_column=Column(Text, nullable=False))
     memo: str = Field(default="", sa_column=Column(Text, nullable=False))
     author_id: int = Field(foreign_key="user.id", index=True)
+    # who coded it, when imported (backend/coders): null for work done here
+    coder_id: int | None = Field(default=None, foreign_key="coder.id", index=True)
     version: int = 1
     created_at: dt.datetime = Field(
         default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False)
@@ -161,6 +164,11 @@ class EvidencePublic(SQLModel):
     source_type: str
     exact: str
     page: int | None
+    location: Location
+    citation: str  # README, "Citations"
+    # Counted by analyses under the project's analysis layer (consensus, all coders,
+    # one coder): the matrix, reports and exports leave the others out.
+    in_analysis: bool = True
 
 
 class CmocPublic(CmocFields):
@@ -173,6 +181,11 @@ class CmocPublic(CmocFields):
     created_at: dt.datetime
     updated_at: dt.datetime
     deleted_at: dt.datetime | None
+
+
+class CmocRevert(SQLModel):
+    to_version: int = Field(ge=1, le=MAX_ID)  # a version from the CMOC's history
+    version: int | None = Field(default=None, le=MAX_ID)  # the version you read, or If-Match
 
 
 class CmocRevisionPublic(SQLModel):

@@ -8,95 +8,89 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Header, HTTPException, Response
-from sqlmodel import col, or_, select
+from fastapi import APIRouter, Header, Response
+from sqlalchemy import ColumnElement
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from backend.api import versioned
-from backend.api.auth import ProjectCoder, ProjectMember
-from backend.api.concurrency import etag, expected_version, required_version
+from backend.api.auth import Member, ProjectCoder, ProjectMember
+from backend.api.concurrency import etag, expected_version
 from backend.api.deps import Id, SessionDep
 from backend.api.errors import http_error
-from backend.api.listing import ListParamsDep, choices, ids, paginate, texts
+from backend.api.filters import Filter, Filters, choice, flag, ids, texts
+from backend.api.listing import ListParamsDep, paginate
 from backend.cmocs import service
 from backend.cmocs.models import (
     Cmoc,
     CmocCreate,
     CmocPublic,
+    CmocRevert,
     CmocRevisionPublic,
     CmocStatus,
     CmocTheory,
     CmocUpdate,
     EvidenceIn,
 )
-from backend.versioning import StaleEdit
+from backend.cmocs.revert import revert
 
 router = APIRouter(prefix="/api/projects/{project_id}/cmocs", tags=["cmocs"])
 SORTABLE = {"id", "title", "status", "created_at", "updated_at", "author_id"}
 SEARCHED = ("title", "context", "mechanism_resource", "mechanism_reasoning", "outcome", "memo")
 
 
-def _literal(text: str) -> str:
-    """The user's text taken literally inside LIKE (no % or _ wildcards)."""
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+async def _linked_to_theories(theory_ids: list[int], _context: object) -> ColumnElement[bool]:
+    linked = select(CmocTheory.cmoc_id).where(col(CmocTheory.theory_id).in_(theory_ids))
+    return col(Cmoc.id).in_(linked)
 
 
-def _filters(filters: dict) -> list:
-    clauses = []
-    for key, raw in filters.items():
-        if key == "status":
-            clauses.append(col(Cmoc.status).in_(choices(key, raw, CmocStatus)))
-        elif key == "theory_id":
-            linked = select(CmocTheory.cmoc_id).where(col(CmocTheory.theory_id).in_(ids(key, raw)))
-            clauses.append(col(Cmoc.id).in_(linked))
-        elif key in ("id", "author_id"):
-            clauses.append(col(getattr(Cmoc, key)).in_(ids(key, raw)))
-        elif key == "q":
-            like = f"%{_literal(texts(key, raw)[0])}%"
-            clauses.append(or_(*(col(getattr(Cmoc, f)).ilike(like, escape="\\") for f in SEARCHED)))
-        elif key != "deleted":
-            raise HTTPException(400, f"unknown filter '{key}'")
-    deleted = col(Cmoc.deleted_at)
-    clauses.append(deleted.is_not(None) if filters.get("deleted") else deleted.is_(None))
-    return clauses
+FILTERS = Filters(
+    Filter("id", ids, "in", Cmoc.id),
+    Filter("author_id", ids, "in", Cmoc.author_id),
+    Filter("status", choice(CmocStatus), "in", Cmoc.status),
+    Filter("theory_id", ids, "custom", build=_linked_to_theories),
+    Filter("q", texts, "contains", *(getattr(Cmoc, f) for f in SEARCHED)),
+    Filter("deleted", flag, "present", Cmoc.deleted_at, default=False),
+)
 
 
-async def _answer(session, cmoc: Cmoc, response: Response) -> CmocPublic:
+async def _answer(
+    session: AsyncSession, member: Member, cmoc: Cmoc, response: Response
+) -> CmocPublic:
     response.headers.update(etag(cmoc.version))
-    return (await service.public(session, [cmoc]))[0]
+    return (await service.public(session, member.viewer, [cmoc]))[0]
 
 
-async def _conflict(session, exc: StaleEdit):
-    return await versioned.stale(service, "CMOC", session, exc)
+CMOC = versioned.of_service("CMOC", service, revert)
 
 
 @router.get("", response_model=list[CmocPublic])
 async def list_cmocs(
     member: ProjectMember, session: SessionDep, response: Response, params: ListParamsDep
-):
-    stmt = select(Cmoc).where(Cmoc.project_id == member.project.id, *_filters(params.filters))
+) -> list[CmocPublic]:
+    stmt = select(Cmoc).where(
+        col(Cmoc.project_id) == member.project_id, *await FILTERS.where(params.filters)
+    )
     rows = await paginate(session, stmt, Cmoc, params, SORTABLE, response, "cmocs")
-    return await service.public(session, rows)
+    return await service.public(session, member.viewer, rows)
 
 
 @router.post("", response_model=CmocPublic, status_code=201)
 async def create_cmoc(
     body: CmocCreate, member: ProjectCoder, session: SessionDep, response: Response
-):
+) -> CmocPublic:
     try:
-        cmoc = await service.create(session, member.project.id, member.user.id, body)
+        cmoc = await service.create(session, member.project_id, member.user_id, body)
     except service.CmocError as exc:
         raise http_error(exc) from exc
-    await session.commit()
-    return await _answer(session, cmoc, response)
+    return await _answer(session, member, cmoc, response)
 
 
 @router.get("/{cmoc_id}", response_model=CmocPublic)
-async def read_cmoc(cmoc_id: Id, member: ProjectMember, session: SessionDep, response: Response):
-    try:
-        cmoc = await service.get(session, member.project.id, cmoc_id)
-    except service.CmocError as exc:
-        raise http_error(exc) from exc
-    return await _answer(session, cmoc, response)
+async def read_cmoc(
+    cmoc_id: Id, member: ProjectMember, session: SessionDep, response: Response
+) -> CmocPublic | Response:
+    return await CMOC.read(session, member, cmoc_id, response)
 
 
 @router.patch("/{cmoc_id}", response_model=CmocPublic)
@@ -108,11 +102,8 @@ async def update_cmoc(
     session: SessionDep,
     response: Response,
     if_match: Annotated[str | None, Header()] = None,
-):
-    expected = required_version(if_match, body.version, "CMOC")
-    return await versioned.update(
-        service, "CMOC", member, session, cmoc_id, body, expected, response
-    )
+) -> CmocPublic | Response:
+    return await CMOC.update(session, member, cmoc_id, body, if_match, response)
 
 
 @router.post("/{cmoc_id}/evidence", response_model=CmocPublic)
@@ -123,18 +114,14 @@ async def add_evidence(
     session: SessionDep,
     response: Response,
     if_match: Annotated[str | None, Header()] = None,
-):
+) -> CmocPublic | Response:
     """Link one annotation (without resending the whole list)."""
-    try:
-        cmoc = await service.get(session, member.project.id, cmoc_id)
+
+    async def attach(cmoc: Cmoc) -> Cmoc:
         expected = expected_version(if_match, None)
-        cmoc = await service.add_evidence(session, cmoc, member.user.id, body, expected)
-    except service.CmocError as exc:
-        raise http_error(exc) from exc
-    except StaleEdit as exc:
-        return await _conflict(session, exc)
-    await session.commit()
-    return await _answer(session, cmoc, response)
+        return await service.attach_evidence(session, cmoc, member.user_id, body, expected)
+
+    return await CMOC.change(session, member, cmoc_id, "edit", attach, response)
 
 
 @router.delete("/{cmoc_id}", status_code=204)
@@ -143,19 +130,32 @@ async def delete_cmoc(
     member: ProjectCoder,
     session: SessionDep,
     if_match: Annotated[str | None, Header()] = None,
-):
-    return await _set_deleted(cmoc_id, member, session, True, expected_version(if_match, None))
+) -> Response:
+    return await CMOC.delete(session, member, cmoc_id, if_match)
 
 
 @router.post("/{cmoc_id}/restore", response_model=CmocPublic)
-async def restore_cmoc(cmoc_id: Id, member: ProjectCoder, session: SessionDep):
-    return await _set_deleted(cmoc_id, member, session, False, None)
-
-
-async def _set_deleted(cmoc_id, member, session, deleted: bool, expected: int | None):
-    return await versioned.set_deleted(service, "CMOC", member, session, cmoc_id, deleted, expected)
+async def restore_cmoc(
+    cmoc_id: Id, member: ProjectCoder, session: SessionDep
+) -> CmocPublic | Response:
+    return await CMOC.restore(session, member, cmoc_id)
 
 
 @router.get("/{cmoc_id}/history", response_model=list[CmocRevisionPublic])
-async def cmoc_history(cmoc_id: Id, member: ProjectMember, session: SessionDep):
-    return await versioned.history(service, member, session, cmoc_id)
+async def cmoc_history(
+    cmoc_id: Id, member: ProjectMember, session: SessionDep
+) -> list[CmocRevisionPublic]:
+    return await CMOC.history(session, member, cmoc_id)
+
+
+@router.post("/{cmoc_id}/revert", response_model=CmocPublic)
+async def revert_cmoc(
+    cmoc_id: Id,
+    body: CmocRevert,
+    member: ProjectCoder,
+    session: SessionDep,
+    response: Response,
+    if_match: Annotated[str | None, Header()] = None,
+) -> CmocPublic | Response:
+    """Back to a version from its history, as a new version (the undo)."""
+    return await CMOC.revert(session, member, cmoc_id, body, if_match, response)

@@ -54,7 +54,11 @@ from dataclasses import dataclass
 
 from lxml import etree
 
+from backend.exports.cells import csv_exact, csv_safe
+
 CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
+# ATLAS.ti writes its codebooks in the draft namespace; the elements are the same.
+CODEBOOK_NAMESPACES = (CODEBOOK_NS, "urn:QDA-XML:codebook:0:4")
 PROJECT_NS = "urn:QDA-XML:project:1.0"
 ORIGIN = "Evidence Workbench"
 KINDS = ("context", "mechanism", "outcome", "other")
@@ -70,6 +74,7 @@ _MARKER = "[Evidence Workbench]"
 # does, so a definition quoting the marker line in its middle does not confuse the import.
 _TRAILER = re.compile(
     r"(?:\A|\n\n)\[Evidence Workbench\]\nKind:[ \t]*(?P<kind>[^\n]*?)[ \t]*"
+    r"(?:\nName: (?P<name>[^\n]+))?"
     r"(?:\nMemo: (?P<memo>.*)|\s*)\Z",
     re.DOTALL,
 )
@@ -77,7 +82,6 @@ _TRAILER = re.compile(
 _GUID = re.compile(r"\{?[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}\}?")
 _COLOUR = re.compile(r"#(?:[0-9A-Fa-f]{6}|[0-9A-Fa-f]{3})")
 _COLOUR6 = re.compile(r"#[0-9A-Fa-f]{6}")
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 class CodebookFormatError(ValueError):
@@ -93,6 +97,7 @@ class CodeRecord:
     colour: str | None
     definition: str | None
     memo: str | None
+    codable: bool = True  # REFI isCodable: false for a grouping code nobody may apply
 
 
 # ---------------------------------------------------------------------------------------------
@@ -164,12 +169,18 @@ def _check_records(codes: Sequence[CodeRecord]) -> None:
 # Description <-> definition, kind, memo
 
 
-def _join_description(code: CodeRecord) -> str | None:
+def _join_description(code: CodeRecord, written: str | None = None) -> str | None:
+    """`written`: the name the file shows when it is not the code's own (see `_names`)."""
     definition, memo = _text_or_none(code.definition), _text_or_none(code.memo)
-    needs_trailer = code.kind != "other" or memo is not None or _MARKER in (definition or "")
+    renamed = written is not None and written != code.name
+    needs_trailer = (
+        code.kind != "other" or memo is not None or renamed or _MARKER in (definition or "")
+    )
     if not needs_trailer:
         return definition
     parts = [f"{_MARKER}\nKind: {code.kind}"]
+    if renamed:
+        parts.append(f"Name: {code.name}")
     if definition is not None:
         parts.insert(0, definition + "\n")
     if memo is not None:
@@ -177,20 +188,24 @@ def _join_description(code: CodeRecord) -> str | None:
     return "\n".join(parts)
 
 
-def _split_description(text: str | None, where: str) -> tuple[str | None, str, str | None]:
-    """(definition, kind, memo) from a Description; see the module docstring."""
+def _split_description(
+    text: str | None, where: str
+) -> tuple[str | None, str, str | None, str | None]:
+    """(definition, kind, memo, own name if the file shows another) from a Description."""
     if not text:
-        return None, "other", None
+        return None, "other", None, None
     match = _TRAILER.search(text)
     if match is None:
-        return text, "other", None
+        return text, "other", None, None
     kind = _parse_kind(match["kind"], where)
-    return _text_or_none(text[: match.start()]), kind, _text_or_none(match["memo"])
+    definition = _text_or_none(text[: match.start()])
+    return definition, kind, _text_or_none(match["memo"]), match["name"]
 
 
-def _description(code: CodeRecord, where: str) -> str | None:
-    text = _join_description(code)
-    expected = (_text_or_none(code.definition), code.kind, _text_or_none(code.memo))
+def _description(code: CodeRecord, where: str, written: str | None = None) -> str | None:
+    text = _join_description(code, written)
+    own = code.name if written is not None and written != code.name else None
+    expected = (_text_or_none(code.definition), code.kind, _text_or_none(code.memo), own)
     if _split_description(text, where) != expected:
         raise CodebookFormatError(
             f"{where}: the definition contains a line {_MARKER!r} followed by 'Kind:' and "
@@ -228,11 +243,32 @@ def append_codes(
         raise CodebookFormatError("the codebook is empty; REFI-QDA needs at least one code")
     codes_el = etree.SubElement(parent, _q(namespace, "Codes"))
     elements: dict[str, etree._Element] = {}
+    names = _names(codes)
     for number, code in enumerate(codes, start=1):
         where = f"code {number} ({code.name!r})"
         container = codes_el if code.parent_guid is None else elements[code.parent_guid]
-        elements[code.guid] = _code_element(container, code, where, namespace)
+        elements[code.guid] = _code_element(container, code, where, namespace, names[code.guid])
     return codes_el
+
+
+def _names(codes: Sequence[CodeRecord]) -> dict[str, str]:
+    """The name each code is written under. QualCoder (and other tools) keep one code per
+    name across the whole tree and merge the rest, so names used more than once are written
+    as their path, "Parent / Child"; the code's own name travels in the Description trailer
+    ("Name:") and comes back on import. Our data is not changed."""
+    by_guid = {c.guid: c for c in codes}
+    counts: dict[str, int] = {}
+    for code in codes:
+        counts[code.name.casefold()] = counts.get(code.name.casefold(), 0) + 1
+
+    def path(code: CodeRecord) -> str:
+        parent = by_guid.get(code.parent_guid) if code.parent_guid else None
+        return code.name if parent is None else f"{path(parent)} / {code.name}"
+
+    return {
+        c.guid: path(c) if counts[c.name.casefold()] > 1 and c.parent_guid else c.name
+        for c in codes
+    }
 
 
 def _q(namespace: str, tag: str) -> str:
@@ -240,14 +276,14 @@ def _q(namespace: str, tag: str) -> str:
 
 
 def _code_element(
-    parent: etree._Element, code: CodeRecord, where: str, namespace: str
+    parent: etree._Element, code: CodeRecord, where: str, namespace: str, written: str
 ) -> etree._Element:
-    description = _description(code, where)
+    description = _description(code, where, written)
     try:
         element = etree.SubElement(parent, _q(namespace, "Code"))
         element.set("guid", code.guid)
-        element.set("name", code.name)
-        element.set("isCodable", "true")
+        element.set("name", written)
+        element.set("isCodable", "true" if code.codable else "false")
         if code.colour is not None:
             element.set("color", code.colour)
         if description is not None:
@@ -263,9 +299,16 @@ def _code_element(
 
 def from_qdc(data: bytes) -> list[CodeRecord]:
     """Codes of a REFI-QDA codebook (.qdc) or project (project.qde), in tree order."""
+    return read_qdc(data)[0]
+
+
+def read_qdc(data: bytes) -> tuple[list[CodeRecord], int]:
+    """(codes in tree order, number of <Set>s in the file): sets group codes in other tools
+    and have no place in our codebook, so the caller reports each one as skipped."""
     root = _parse_xml(data)
     namespace, codes_el = _find_codes(root)
-    return [] if codes_el is None else codes_from_element(codes_el, namespace)
+    codes = [] if codes_el is None else codes_from_element(codes_el, namespace)
+    return codes, len(root.findall(f"{_q(namespace, 'Sets')}/{_q(namespace, 'Set')}"))
 
 
 def codes_from_element(codes_el: etree._Element, namespace: str) -> list[CodeRecord]:
@@ -319,8 +362,8 @@ def _syntax_error(data: bytes, exc: etree.XMLSyntaxError) -> CodebookFormatError
 def _find_codes(root: etree._Element) -> tuple[str, etree._Element | None]:
     """(namespace, the <Codes> element or None) for a CodeBook or Project root."""
     qname = etree.QName(root)
-    if (qname.namespace, qname.localname) == (CODEBOOK_NS, "CodeBook"):
-        return CODEBOOK_NS, root.find(_q(CODEBOOK_NS, "Codes"))
+    if qname.namespace in CODEBOOK_NAMESPACES and qname.localname == "CodeBook":
+        return qname.namespace, root.find(_q(qname.namespace, "Codes"))
     if (qname.namespace, qname.localname) == (PROJECT_NS, "Project"):
         codebook = root.find(_q(PROJECT_NS, "CodeBook"))
         codes = None if codebook is None else codebook.find(_q(PROJECT_NS, "Codes"))
@@ -352,8 +395,10 @@ def _read_code(
     colour = _parse_colour(element.get("color"), where)
     description = element.find(_q(namespace, "Description"))
     text = None if description is None else "".join(description.itertext())
-    definition, kind, memo = _split_description(text, where)
-    record = CodeRecord(guid, name, kind, parent_guid, colour, definition, memo)
+    definition, kind, memo, own = _split_description(text, where)
+    name = own or name
+    codable = element.get("isCodable", "true").strip().lower() not in ("false", "0")
+    record = CodeRecord(guid, name, kind, parent_guid, colour, definition, memo, codable)
     found.append((record, element.sourceline or 0))
     for child in element.iterchildren(_q(namespace, "Code")):
         _read_code(child, namespace, guid, depth + 1, found)
@@ -389,7 +434,7 @@ def to_csv(codes: Sequence[CodeRecord]) -> str:
     for code in codes:
         parent = "" if code.parent_guid is None else paths[code.parent_guid]
         row = (code.name, code.kind, parent, code.colour, code.definition, code.memo)
-        writer.writerow([_escape_cell(value or "") for value in row])
+        writer.writerow([csv_safe(value or "") for value in row])
     return out.getvalue()
 
 
@@ -411,17 +456,6 @@ def _paths(codes: Sequence[CodeRecord]) -> dict[str, str]:
 def _path_key(path: str) -> str:
     """Paths compare with any spacing around '>' (people type 'A>B' in Excel)."""
     return re.sub(r"\s*>\s*", PATH_SEPARATOR, path.strip())
-
-
-def _escape_cell(value: str) -> str:
-    """Prefix an apostrophe so Excel shows, not runs, a cell starting with = + - @."""
-    return "'" + value if value.lstrip("'").startswith(_FORMULA_START) else value
-
-
-def _unescape_cell(value: str) -> str:
-    if value.startswith("'") and value.lstrip("'").startswith(_FORMULA_START):
-        return value[1:]
-    return value
 
 
 # ---------------------------------------------------------------------------------------------
@@ -493,7 +527,7 @@ def _parse_row(cells: list[str], columns: list[str], number: int) -> _CsvRow:
             f"{where}: {len(cells)} values but the header has {len(columns)} columns"
         )
     raw = dict(zip(columns, cells, strict=False))
-    value = {column: _unescape_cell(raw.get(column, "")) for column in CSV_COLUMNS}
+    value = {column: csv_exact(raw.get(column, "")) for column in CSV_COLUMNS}
     name = value["name"].strip()
     if not name:
         raise CodebookFormatError(f"{where}: the name is empty")

@@ -13,11 +13,14 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from backend.annotations.models import Annotation, AnnotationCode
 from backend.annotations.service import record_code_change
 from backend.audit import audit
+from backend.codes import kinds, versions
 from backend.codes.exchange import CodeRecord
 from backend.codes.models import Code, CodeCreate, CodeKind, CodePublic, CodeUpdate
+from backend.core.ids import stored
 from backend.core.time import utcnow
 from backend.errors import ServiceError
 from backend.events.service import publish
+from backend.visibility import Viewer, operator
 
 
 class CodebookError(ServiceError):
@@ -33,21 +36,35 @@ async def get_code(
     return code
 
 
-async def usage(session: AsyncSession, code_ids: Sequence[int]) -> dict[int, int]:
+async def usage(session: AsyncSession, viewer: Viewer, code_ids: Sequence[int]) -> dict[int, int]:
+    """Live annotations per code, of those the viewer may see."""
     if not code_ids:
         return {}
     stmt = (
         select(AnnotationCode.code_id, func.count())
-        .join(Annotation, Annotation.id == AnnotationCode.annotation_id)
-        .where(col(AnnotationCode.code_id).in_(code_ids), col(Annotation.deleted_at).is_(None))
-        .group_by(AnnotationCode.code_id)
+        .join(Annotation, col(Annotation.id) == AnnotationCode.annotation_id)
+        .where(
+            col(AnnotationCode.code_id).in_(code_ids),
+            col(Annotation.deleted_at).is_(None),
+            *viewer.clauses(),
+        )
+        .group_by(col(AnnotationCode.code_id))
     )
     return dict((await session.exec(stmt)).all())
 
 
-async def public(session: AsyncSession, codes: Sequence[Code]) -> list[CodePublic]:
-    counts = await usage(session, [c.id for c in codes])
-    return [CodePublic(**c.model_dump(), usage=counts.get(c.id, 0)) for c in codes]
+async def public(session: AsyncSession, viewer: Viewer, codes: Sequence[Code]) -> list[CodePublic]:
+    ids = [stored(c.id) for c in codes]
+    counts = await usage(session, viewer, ids)
+    effective = await kinds.of_project(session, codes[0].project_id) if codes else {}
+    return [
+        CodePublic(
+            **c.model_dump(),
+            usage=counts.get(i, 0),
+            effective_kind=effective.get(i, c.kind or CodeKind.other),
+        )
+        for c, i in zip(codes, ids, strict=True)
+    ]
 
 
 async def descendants(session: AsyncSession, project_id: int, code_id: int) -> list[int]:
@@ -61,13 +78,20 @@ async def descendants(session: AsyncSession, project_id: int, code_id: int) -> l
     ).all()
     children: dict[int | None, list[int]] = {}
     for cid, parent in rows:
-        children.setdefault(parent, []).append(cid)
+        children.setdefault(parent, []).append(stored(cid))
     found, stack = [], [code_id]
     while stack:
         current = stack.pop()
         found.append(current)
         stack.extend(children.get(current, []))
     return found
+
+
+async def _by_guid(session: AsyncSession, project_id: int, guid: str) -> Code | None:
+    stmt = select(Code).where(
+        Code.project_id == project_id, Code.guid == guid, col(Code.deleted_at).is_(None)
+    )
+    return (await session.exec(stmt)).first()
 
 
 async def _check_name(
@@ -128,15 +152,25 @@ async def _check_parent(
         raise CodebookError("a code cannot move below itself or its own sub-codes", 409)
 
 
-async def create(session: AsyncSession, project_id: int, data: CodeCreate, user_id: int) -> Code:
+async def create(
+    session: AsyncSession,
+    project_id: int,
+    data: CodeCreate,
+    user_id: int,
+    guid: str | None = None,
+    new_version: bool = True,  # an import makes one version for all its codes
+) -> Code:
     await _check_parent(session, project_id, data.parent_id)
     await _check_name(session, project_id, data.parent_id, data.name)
     code = Code(
-        **data.model_dump(), project_id=project_id, guid=str(uuid.uuid4()), created_by=user_id
+        **data.model_dump(),
+        project_id=project_id,
+        guid=guid or str(uuid.uuid4()),
+        created_by=user_id,
     )
     session.add(code)
     await session.flush()
-    _changed(session, code, "code.created", user_id)
+    await _changed(session, code, "code.created", user_id, new_version=new_version)
     return code
 
 
@@ -148,20 +182,21 @@ async def update(session: AsyncSession, code: Code, data: CodeUpdate, user_id: i
     parent = changes.get("parent_id", code.parent_id)
     await _check_name(session, code.project_id, parent, name, exclude=code.id)
     for key, value in changes.items():
-        if value is None and key in ("name", "kind"):
+        if value is None and key in ("name", "codable"):  # not nullable: unchanged
             continue
         setattr(code, key, value)
     session.add(code)
-    _changed(session, code, "code.updated", user_id, fields=sorted(changes))
+    await _changed(session, code, "code.updated", user_id, fields=sorted(changes))
     return code
 
 
 async def merge(session: AsyncSession, source: Code, target: Code, user_id: int) -> int:
     """Every annotation coded with `source` gets `target` instead; `source`'s sub-codes
     move under `target`; `source` is deleted (restorable). Returns annotations moved."""
-    if source.id == target.id:
+    source_id, target_id = stored(source.id), stored(target.id)
+    if source_id == target_id:
         raise CodebookError("a code cannot be merged into itself", 409)
-    if target.id in await descendants(session, source.project_id, source.id):
+    if target_id in await descendants(session, source.project_id, source_id):
         raise CodebookError("a code cannot be merged into one of its own sub-codes", 409)
     links = (
         await session.exec(
@@ -179,21 +214,39 @@ async def merge(session: AsyncSession, source: Code, target: Code, user_id: int)
         ).all()
     )
     await _move_children(session, source, target.id)
-    await session.exec(delete(AnnotationCode).where(AnnotationCode.code_id == source.id))
+    await session.exec(delete(AnnotationCode).where(col(AnnotationCode.code_id) == source_id))
     session.add_all(
-        AnnotationCode(annotation_id=a, code_id=target.id) for a in links if a not in already
+        AnnotationCode(annotation_id=a, code_id=target_id) for a in links if a not in already
     )
     await record_code_change(session, links, user_id)
     source.deleted_at, source.merged_into = utcnow(), target.id
     session.add(source)
-    _changed(session, source, "code.merged", user_id, into=target.id, annotations=len(links))
+    await _changed(
+        session,
+        source,
+        "code.merged",
+        user_id,
+        into=target.id,
+        annotations=len(links),
+        # what an undo of the merge needs: which links it moved and which it added
+        version_extra={
+            "merge": {
+                "source": source.id,
+                "target": target.id,
+                "moved": sorted(links),
+                "added": sorted(a for a in links if a not in already),
+            }
+        },
+    )
     return len(links)
 
 
 async def remove(session: AsyncSession, code: Code, user_id: int, *, force: bool) -> None:
     """Soft delete. Refused while live annotations use it, unless forced (they keep
     the link, hidden, and get it back on restore). Sub-codes move up a level."""
-    used = (await usage(session, [code.id])).get(code.id, 0)
+    # Every annotation counts here, seen or not: this guards the data, it shows nothing.
+    code_id = stored(code.id)
+    used = (await usage(session, operator(code.project_id), [code_id])).get(code_id, 0)
     if used and not force:
         raise CodebookError(
             f"{used} annotation(s) use this code; merge it into another code, or delete "
@@ -203,10 +256,12 @@ async def remove(session: AsyncSession, code: Code, user_id: int, *, force: bool
     await _move_children(session, code, code.parent_id)
     code.deleted_at = utcnow()
     session.add(code)
-    _changed(session, code, "code.deleted", user_id, annotations=used)
+    await _changed(session, code, "code.deleted", user_id, annotations=used)
 
 
-async def restore(session: AsyncSession, code: Code, user_id: int) -> Code:
+async def restore(
+    session: AsyncSession, code: Code, user_id: int, new_version: bool = True
+) -> Code:
     if code.deleted_at is None:
         return code
     if code.parent_id is not None:
@@ -216,11 +271,25 @@ async def restore(session: AsyncSession, code: Code, user_id: int) -> Code:
     await _check_name(session, code.project_id, code.parent_id, code.name, exclude=code.id)
     code.deleted_at, code.merged_into = None, None
     session.add(code)
-    _changed(session, code, "code.restored", user_id)
+    await _changed(session, code, "code.restored", user_id, new_version=new_version)
     return code
 
 
-def _changed(session: AsyncSession, code: Code, kind: str, user_id: int, **detail) -> None:
+async def _changed(
+    session: AsyncSession,
+    code: Code,
+    kind: str,
+    user_id: int,
+    new_version: bool = True,
+    version_extra: dict | None = None,
+    **detail: object,
+) -> None:
+    """Event, audit entry and a new codebook version, in the caller's transaction."""
+    action = kind.split(".")[1]
+    if new_version:
+        extra = detail | (version_extra or {})
+        made = await versions.record(session, code.project_id, user_id, action, code.id, **extra)
+        detail = detail | {"codebook_version": made.number}
     publish(session, code.project_id, kind, code.id, user_id, name=code.name, **detail)
     audit(
         session,
@@ -237,7 +306,7 @@ async def live_codes(session: AsyncSession, project_id: int) -> list[Code]:
     stmt = (
         select(Code)
         .where(Code.project_id == project_id, col(Code.deleted_at).is_(None))
-        .order_by(Code.id)
+        .order_by(col(Code.id))
     )
     return list((await session.exec(stmt)).all())
 
@@ -246,7 +315,7 @@ async def deleted_codes(session: AsyncSession, project_id: int) -> list[Code]:
     stmt = (
         select(Code)
         .where(Code.project_id == project_id, col(Code.deleted_at).is_not(None))
-        .order_by(Code.id)
+        .order_by(col(Code.id))
     )
     return list((await session.exec(stmt)).all())
 
@@ -257,6 +326,7 @@ def to_records(codes: Sequence[Code]) -> list[CodeRecord]:
     for code in codes:
         by_parent.setdefault(code.parent_id, []).append(code)
     guid = {c.id: c.guid for c in codes}
+    effective = kinds.of_codes(codes)  # other tools know no inheritance: say it outright
     ordered: list[CodeRecord] = []
     stack = list(reversed(by_parent.get(None, [])))
     while stack:
@@ -265,11 +335,12 @@ def to_records(codes: Sequence[Code]) -> list[CodeRecord]:
             CodeRecord(
                 guid=code.guid,
                 name=code.name,
-                kind=str(code.kind),
+                kind=str(effective.get(code.id or 0, code.kind or CodeKind.other)),
                 parent_guid=guid.get(code.parent_id),
                 colour=code.colour,
                 definition=code.definition,
                 memo=code.memo,
+                codable=code.codable,
             )
         )
         stack.extend(reversed(by_parent.get(code.id, [])))
@@ -278,14 +349,19 @@ def to_records(codes: Sequence[Code]) -> list[CodeRecord]:
 
 async def import_records(
     session: AsyncSession, project_id: int, records: Sequence[CodeRecord], user_id: int
-) -> tuple[int, int]:
-    """Add the records' codes; a code whose name already stands at the same place is
-    kept as it is. Returns (created, skipped)."""
+) -> tuple[list[int], int]:
+    """Add the records' codes, keeping the file's GUIDs (a codebook that goes out and back in
+    is the same codebook); a code already here (same GUID, or same name at the same place) is
+    kept as it is. Returns (the created codes' ids, in creation order, for an undo; skipped)."""
     ids: dict[str, int | None] = {}
-    created = skipped = 0
+    created: list[int] = []
+    skipped = 0
+    taken = set((await session.exec(select(Code.guid).where(Code.project_id == project_id))).all())
     for record in records:
         parent_id = ids.get(record.parent_guid) if record.parent_guid else None
-        existing = await _sibling_named(session, project_id, parent_id, record.name)
+        existing = await _by_guid(session, project_id, record.guid) or await _sibling_named(
+            session, project_id, parent_id, record.name
+        )
         if existing:
             ids[record.guid], skipped = existing.id, skipped + 1
             continue
@@ -297,10 +373,17 @@ async def import_records(
                 colour=record.colour,
                 definition=record.definition,
                 memo=record.memo,
+                codable=record.codable,
             )
         except ValidationError as exc:
             problem = "; ".join(e["msg"] for e in exc.errors())
             raise CodebookError(f"code '{record.name[:60]}' cannot be imported: {problem}") from exc
-        code = await create(session, project_id, data, user_id)
-        ids[record.guid], created = code.id, created + 1
+        guid = record.guid if record.guid not in taken else None  # a deleted code has it
+        code = await create(session, project_id, data, user_id, guid=guid, new_version=False)
+        taken.add(code.guid)
+        code_id = stored(code.id)  # flushed by create
+        ids[record.guid] = code_id
+        created.append(code_id)
+    if created:
+        await versions.record(session, project_id, user_id, "imported", created=len(created))
     return created, skipped

@@ -6,12 +6,13 @@ PostgreSQL. Alembic runs synchronously on the same database.
 
 from __future__ import annotations
 
+import re
+import sqlite3
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, closing
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlalchemy.pool import NullPool
@@ -19,10 +20,15 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from backend.core.config import Settings
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+    from sqlalchemy.engine.interfaces import DBAPIConnection
+    from sqlalchemy.pool import ConnectionPoolEntry
+
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 
 
-def _sqlite_pragmas(dbapi_conn, _record) -> None:
+def _sqlite_pragmas(dbapi_conn: DBAPIConnection, _record: ConnectionPoolEntry) -> None:
     # WAL lets the search index, the worker and the API read while one writes;
     # busy_timeout makes writers queue instead of failing at once.
     cur = dbapi_conn.cursor()
@@ -59,6 +65,8 @@ async def session_scope(maker: async_sessionmaker[AsyncSession]) -> AsyncIterato
 
 
 def alembic_config(settings: Settings) -> Config:
+    from alembic.config import Config
+
     cfg = Config(str(MIGRATIONS_DIR / "alembic.ini"))
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
     cfg.set_main_option("sqlalchemy.url", settings.sync_database_url.replace("%", "%%"))
@@ -73,7 +81,11 @@ def migrate(settings: Settings) -> None:
     worker both call this at start; on PostgreSQL an advisory lock makes the
     second one wait instead of racing the first."""
     if settings.sqlite_path:
+        if _sqlite_at_head(settings.sqlite_path):
+            return
         settings.data_dir.mkdir(parents=True, exist_ok=True)
+    from alembic import command
+
     cfg = alembic_config(settings)
     engine = create_engine(settings.sync_database_url, poolclass=NullPool)
     try:
@@ -84,3 +96,33 @@ def migrate(settings: Settings) -> None:
             command.upgrade(cfg, "head")
     finally:
         engine.dispose()
+
+
+_REVISION = re.compile(r"""^(down_)?revision\b[^=]*=\s*["']([^"']+)["']""", re.MULTILINE)
+
+
+def script_head() -> str | None:
+    """The newest migration's id, read from the files' text: importing Alembic and
+    every model to learn it would take most of a short command's time. None when the
+    history is not one plain line (a merge): then Alembic decides."""
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for path in (MIGRATIONS_DIR / "versions").glob("*.py"):
+        for down, revision in _REVISION.findall(path.read_text()):
+            (parents if down else revisions).add(revision)
+    heads = revisions - parents
+    return heads.pop() if len(heads) == 1 else None
+
+
+def _sqlite_at_head(path: Path) -> bool:
+    """Is this SQLite database already at the newest migration? (Then there is
+    nothing to run, and `evidence search` starts without loading Alembic.)"""
+    if not path.is_file():
+        return False
+    try:
+        with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30)) as db:
+            found = db.execute("SELECT version_num FROM alembic_version").fetchall()
+    except sqlite3.Error:
+        return False
+    head = script_head()
+    return head is not None and found == [(head,)]

@@ -11,3 +11,11 @@ from pydantic import Field
 MAX_ID = 2**31 - 1  # PostgreSQL's integer
 RowId = Annotated[int, Field(ge=1, le=MAX_ID)]
 Version = Annotated[int, Field(ge=0, le=MAX_ID)]
+
+
+def stored(row_id: int | None) -> int:
+    """A stored row's primary key. SQLModel types `id` as optional because it is None
+    until the first flush; a row read from (or flushed to) the database always has one."""
+    if row_id is None:
+        raise ValueError("the row has no id: it was never flushed")
+    return row_id

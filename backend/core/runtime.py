@@ -31,6 +31,7 @@ class Runtime:
             sqlite_path=settings.search_sqlite_path,
             elasticsearch_url=settings.elasticsearch_url,
             index_prefix=settings.elasticsearch_index_prefix,
+            elasticsearch_options=settings.elasticsearch_options(),
         )
         return cls(settings, db, make_sessionmaker(db), search)
 

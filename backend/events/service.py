@@ -10,9 +10,11 @@ time, which already gives that order.)
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import event, text
 from sqlalchemy.orm import Session
-from sqlmodel import select
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from backend.events.models import Event
@@ -28,7 +30,7 @@ def publish(
     kind: str,
     entity_id: int | None,
     user_id: int | None,
-    **payload,
+    **payload: Any,
 ) -> None:
     """Committed with the change it describes, or not at all."""
     sync = session.sync_session
@@ -62,13 +64,18 @@ def _forget_pending(sync: Session) -> None:
 async def events_after(session: AsyncSession, project_id: int, after: int) -> list[Event]:
     stmt = (
         select(Event)
-        .where(Event.project_id == project_id, Event.id > after)
-        .order_by(Event.id)
+        .where(Event.project_id == project_id, col(Event.id) > after)
+        .order_by(col(Event.id))
         .limit(PAGE)
     )
     return list((await session.exec(stmt)).all())
 
 
 async def last_event_id(session: AsyncSession, project_id: int) -> int:
-    stmt = select(Event.id).where(Event.project_id == project_id).order_by(Event.id.desc()).limit(1)
+    stmt = (
+        select(col(Event.id))
+        .where(Event.project_id == project_id)
+        .order_by(col(Event.id).desc())
+        .limit(1)
+    )
     return (await session.exec(stmt)).first() or 0

@@ -7,9 +7,12 @@ import datetime as dt
 import os
 import tempfile
 from pathlib import Path
+from typing import BinaryIO
 
+from sqlmodel.ext.asyncio.session import AsyncSession
 from tqdm import tqdm
 
+from backend.core.ids import stored
 from backend.core.runtime import Runtime
 from backend.errors import CommandError, ServiceError
 from backend.exports import service
@@ -19,7 +22,7 @@ from backend.projects.resolve import resolve_project
 from backend.triangulation.scope import Scope
 
 
-def add_parser(sub) -> None:
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("export", help="export evidence (CSV, XLSX, DOCX, JSON, REFI-QDA QDPX)")
     p.add_argument("--format", required=True, choices=[f.value for f in Format])
     p.add_argument("-o", "--output", required=True, help="file to write")
@@ -53,7 +56,9 @@ async def export(rt: Runtime, args: argparse.Namespace) -> int:
     return 0
 
 
-async def _write(rt: Runtime, args, scope: Scope, dest, bar: tqdm) -> None:
+async def _write(
+    rt: Runtime, args: argparse.Namespace, scope: Scope, dest: BinaryIO, bar: tqdm
+) -> None:
     def progress(done: int, total: int) -> None:
         bar.total = total
         bar.n = done
@@ -62,7 +67,7 @@ async def _write(rt: Runtime, args, scope: Scope, dest, bar: tqdm) -> None:
     async with rt.sessions() as session:
         project = await resolve_project(session, args.project)
         if args.theory is not None:
-            await _exists(session, project.id, args.theory)
+            await _exists(session, stored(project.id), args.theory)
         try:
             fmt = Format(args.format)
             await service.write(session, project, fmt, scope, dest, args.table, progress)
@@ -70,7 +75,7 @@ async def _write(rt: Runtime, args, scope: Scope, dest, bar: tqdm) -> None:
             raise CommandError(exc.message) from exc
 
 
-async def _exists(session, project_id: int, theory_id: int) -> None:
+async def _exists(session: AsyncSession, project_id: int, theory_id: int) -> None:
     from backend.theories.models import ProgrammeTheory
 
     theory = await session.get(ProgrammeTheory, theory_id)

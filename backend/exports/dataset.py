@@ -4,26 +4,36 @@ annotations a project has).
 
 An evidence row is one excerpt in one role: an annotation linked to two CMOCs
 gives two rows; an annotation linked to none gives one row with empty CMOC
-fields. Each row carries the exact quote and its full citation (see citations.py).
+fields. Each row carries the exact quote, its location and its citation (see
+citations.py).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
+from typing import Any
 
 from sqlalchemy import func
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
+from sqlmodel.sql.expression import Select
 
 from backend.annotations.models import Annotation, AnnotationCode
 from backend.citations import excerpts
 from backend.cmocs.models import CMOC_FIELDS, Cmoc, CmocEvidence, CmocTheory
+from backend.codes import kinds
 from backend.codes.models import Code
 from backend.codes.service import live_codes, to_records
+from backend.core.ids import stored
 from backend.documents.models import Document
 from backend.theories.models import ProgrammeTheory
-from backend.triangulation.scope import Scope, annotation_clauses, cmoc_clauses
+from backend.triangulation.scope import (
+    Scope,
+    annotation_clauses,
+    cmoc_clauses,
+    counted_clauses,
+)
 from backend.triangulation.service import build_matrix
 
 CHUNK = 500
@@ -38,13 +48,11 @@ EVIDENCE_COLUMNS = (
     "date",
     "source_type",
     "document_type",
-    "page",
-    "passage_id",
+    "location",  # a dict (JSON); CSV and XLSX spread it over LOCATION_FIELDS columns
     "start",
     "end",
     "document_id",
     "version_id",
-    "speaker",
     "coder",
     "codes",
     "cmoc_id",
@@ -64,12 +72,12 @@ async def theories(session: AsyncSession, project_id: int, scope: Scope) -> list
         ProgrammeTheory.project_id == project_id, col(ProgrammeTheory.deleted_at).is_(None)
     )
     if scope.theory_id is not None:
-        stmt = stmt.where(ProgrammeTheory.id == scope.theory_id)
-    found = (await session.exec(stmt.order_by(ProgrammeTheory.id))).all()
-    links = await _theory_cmocs(session, [t.id for t in found])
+        stmt = stmt.where(col(ProgrammeTheory.id) == scope.theory_id)
+    found = (await session.exec(stmt.order_by(col(ProgrammeTheory.id)))).all()
+    links = await _theory_cmocs(session, [stored(t.id) for t in found])
     return [
         {f: _plain(getattr(t, f)) for f in THEORY_COLUMNS if f != "cmoc_ids"}
-        | {"cmoc_ids": links.get(t.id, [])}
+        | {"cmoc_ids": links.get(stored(t.id), [])}
         for t in found
     ]
 
@@ -77,9 +85,9 @@ async def theories(session: AsyncSession, project_id: int, scope: Scope) -> list
 async def _theory_cmocs(session: AsyncSession, theory_ids: list[int]) -> dict[int, list[int]]:
     stmt = (
         select(CmocTheory.theory_id, CmocTheory.cmoc_id)
-        .join(Cmoc, Cmoc.id == CmocTheory.cmoc_id)
+        .join(Cmoc, col(Cmoc.id) == CmocTheory.cmoc_id)
         .where(col(CmocTheory.theory_id).in_(theory_ids), col(Cmoc.deleted_at).is_(None))
-        .order_by(CmocTheory.cmoc_id)
+        .order_by(col(CmocTheory.cmoc_id))
     )
     out: dict[int, list[int]] = defaultdict(list)
     for theory_id, cmoc_id in (await session.exec(stmt)).all():
@@ -94,11 +102,11 @@ async def cmoc_chunks(
     after = 0
     while True:
         stmt = select(Cmoc).where(*cmoc_clauses(project_id, scope), col(Cmoc.id) > after)
-        found = (await session.exec(stmt.order_by(Cmoc.id).limit(CHUNK))).all()
+        found = (await session.exec(stmt.order_by(col(Cmoc.id)).limit(CHUNK))).all()
         if not found:
             return
-        yield await _cmoc_rows(session, found)
-        after = found[-1].id
+        yield await _cmoc_rows(session, found, await counted_clauses(session, project_id, scope))
+        after = stored(found[-1].id)
         session.expunge_all()  # keep the identity map from growing with the project
 
 
@@ -106,52 +114,58 @@ async def cmocs(session: AsyncSession, project_id: int, scope: Scope) -> list[di
     return [row async for chunk in cmoc_chunks(session, project_id, scope) for row in chunk]
 
 
-async def _cmoc_rows(session: AsyncSession, found) -> list[dict]:
-    ids = [c.id for c in found]
+async def _cmoc_rows(session: AsyncSession, found: Sequence[Cmoc], visible: list) -> list[dict]:
+    ids = [stored(c.id) for c in found]
     theory_of: dict[int, list[int]] = defaultdict(list)
     count: dict[int, int] = defaultdict(int)
     links = select(CmocTheory).where(col(CmocTheory.cmoc_id).in_(ids))
     for link in (await session.exec(links)).all():
         theory_of[link.cmoc_id].append(link.theory_id)
-    evidence = select(CmocEvidence.cmoc_id).where(col(CmocEvidence.cmoc_id).in_(ids))
+    evidence = (
+        select(CmocEvidence.cmoc_id)
+        .join(Annotation, col(Annotation.id) == CmocEvidence.annotation_id)
+        .where(col(CmocEvidence.cmoc_id).in_(ids), *visible)
+    )
     for cmoc_id in (await session.exec(evidence)).all():
         count[cmoc_id] += 1
     own = [f for f in CMOC_COLUMNS if f not in ("theory_ids", "evidence_count")]
     return [
         {f: _plain(getattr(c, f)) for f in own}
-        | {"theory_ids": sorted(theory_of[c.id]), "evidence_count": count[c.id]}
-        for c in found
+        | {"theory_ids": sorted(theory_of[i]), "evidence_count": count[i]}
+        for c, i in zip(found, ids, strict=True)
     ]
 
 
 async def codebook(session: AsyncSession, project_id: int) -> list[dict]:
     codes = await live_codes(session, project_id)
-    by_id = {c.id: c for c in codes}
+    by_id = {stored(c.id): c for c in codes}
     by_guid = {c.guid: c for c in codes}
+    effective = await kinds.of_project(session, project_id)
     rows = []
     for record in to_records(codes):  # tree order: parents first
         code = by_guid[record.guid]
         rows.append(
-            {
-                f: _plain(getattr(code, f))
-                for f in ("id", "name", "kind", "colour", "definition", "memo")
-            }
+            {f: _plain(getattr(code, f)) for f in ("id", "name", "colour", "definition", "memo")}
+            | {"kind": str(effective[code.id]) if code.id in effective else "other"}
             | {"parent": code.parent_id, "path": _path(code, by_id)}
         )
     return rows
 
 
 def _path(code: Code, by_id: dict[int, Code]) -> str:
-    names, current, hops = [], code, 0
+    names: list[str] = []
+    current: Code | None = code
+    hops = 0
     while current is not None and hops < 100:
         names.append(current.name)
-        current, hops = by_id.get(current.parent_id), hops + 1
+        parent = current.parent_id
+        current, hops = (None if parent is None else by_id.get(parent)), hops + 1
     return " / ".join(reversed(names))
 
 
 async def matrix(session: AsyncSession, project_id: int, scope: Scope) -> list[dict]:
     """The theory-by-source-type matrix, one flat row per theory."""
-    built = await build_matrix(session, project_id, "theory", "source_type", scope, in_sql=True)
+    built = await build_matrix(session, project_id, "theory", "source_type", scope)
     out = []
     for row in built["rows"]:
         flat = {"theory_id": row["id"], "theory": row["label"], "status": row["status"]}
@@ -177,7 +191,8 @@ async def evidence(
     done = 0
     for i in range(0, len(document_ids), DOCUMENT_BATCH):
         batch = col(Annotation.document_id).in_(document_ids[i : i + DOCUMENT_BATCH])
-        ids = [r[-1] for r in (await session.exec(stmt.where(batch).order_by(*ORDER))).all()]
+        ordered = stmt.where(batch).order_by(*ORDER)
+        ids = [stored(r[-1]) for r in (await session.exec(ordered)).all()]
         for j in range(0, len(ids), CHUNK):
             yield await _evidence_rows(session, project_id, scope, ids[j : j + CHUNK])
             session.expunge_all()
@@ -189,19 +204,21 @@ async def evidence(
 
 
 DOCUMENT_BATCH = 25
-ORDER = (Annotation.document_id, Annotation.start, Annotation.id)
+ORDER = (col(Annotation.document_id), col(Annotation.start), col(Annotation.id))
 
 
-async def _annotations_in_scope(session: AsyncSession, project_id: int, scope: Scope):
+async def _annotations_in_scope(
+    session: AsyncSession, project_id: int, scope: Scope
+) -> Select[int, int, int | None]:
     stmt = (
         select(*ORDER)
-        .join(Document, Document.id == Annotation.document_id)
+        .join(Document, col(Document.id) == Annotation.document_id)
         .where(*await annotation_clauses(session, project_id, scope))
     )
     if scope.theory_id is not None:
         linked = (
             select(CmocEvidence.annotation_id)
-            .join(Cmoc, Cmoc.id == CmocEvidence.cmoc_id)
+            .join(Cmoc, col(Cmoc.id) == CmocEvidence.cmoc_id)
             .where(*cmoc_clauses(project_id, scope))
         )
         stmt = stmt.where(col(Annotation.id).in_(linked))
@@ -226,7 +243,7 @@ async def _evidence_rows(
 async def _code_names(session: AsyncSession, ids: list[int]) -> dict[int, list[str]]:
     stmt = (
         select(AnnotationCode.annotation_id, Code.name)
-        .join(Code, Code.id == AnnotationCode.code_id)
+        .join(Code, col(Code.id) == AnnotationCode.code_id)
         .where(col(AnnotationCode.annotation_id).in_(ids), col(Code.deleted_at).is_(None))
         .order_by(Code.name)
     )
@@ -241,12 +258,13 @@ async def _links(
 ) -> dict[int, list[dict]]:
     # Two lookups by key, not one join: with the join SQLite walked every CMOC of
     # the project for each chunk (quadratic: 9 s of a 12 s export at 20,000 excerpts).
-    stmt = select(CmocEvidence).where(col(CmocEvidence.annotation_id).in_(ids))
-    links = (await session.exec(stmt.order_by(CmocEvidence.cmoc_id, CmocEvidence.id))).all()
-    stmt = select(Cmoc.id, Cmoc.title).where(
+    evidence = select(CmocEvidence).where(col(CmocEvidence.annotation_id).in_(ids))
+    evidence = evidence.order_by(col(CmocEvidence.cmoc_id), col(CmocEvidence.id))
+    links = (await session.exec(evidence)).all()
+    cmocs = select(col(Cmoc.id), Cmoc.title).where(
         col(Cmoc.id).in_({e.cmoc_id for e in links}), *cmoc_clauses(project_id, scope)
     )
-    titles = dict((await session.exec(stmt)).all())
+    titles = {stored(i): title for i, title in (await session.exec(cmocs)).all()}
     theories = await _cmoc_theories(session, set(titles))
     out: dict[int, list[dict]] = defaultdict(list)
     for e, title in ((e, titles[e.cmoc_id]) for e in links if e.cmoc_id in titles):
@@ -265,12 +283,12 @@ async def _links(
 async def _cmoc_theories(session: AsyncSession, cmoc_ids: set[int]) -> dict[int, list[int]]:
     stmt = select(CmocTheory).where(col(CmocTheory.cmoc_id).in_(cmoc_ids))
     out: dict[int, list[int]] = defaultdict(list)
-    for link in (await session.exec(stmt.order_by(CmocTheory.theory_id))).all():
+    for link in (await session.exec(stmt.order_by(col(CmocTheory.theory_id)))).all():
         out[link.cmoc_id].append(link.theory_id)
     return out
 
 
-def _plain(value):
+def _plain(value: Any) -> Any:
     """Enums as their values, dates as ISO text: what CSV, XLSX and JSON all accept."""
     if hasattr(value, "isoformat"):
         return value.isoformat()

@@ -32,7 +32,7 @@ async def export_project(
     scope: ScopeDep,
     format: Format = Format.xlsx,  # noqa: A002
     table: Annotated[str | None, Query(max_length=20)] = None,
-):
+) -> FileResponse:
     """Filters: theory_id, code_id (with sub-codes), source_type, since/until
     (document dates). CSV without `table` is a zip of all five tables."""
     handle, path = tempfile.mkstemp(prefix="evidence-export-")

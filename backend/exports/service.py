@@ -9,8 +9,9 @@ from typing import BinaryIO
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from backend.core.ids import stored
 from backend.errors import ServiceError
-from backend.exports import document, tabular
+from backend.exports import document, report, tabular
 from backend.exports.dataset import Progress
 from backend.projects.models import Project
 from backend.triangulation.scope import Scope
@@ -62,7 +63,7 @@ async def write(
 ) -> None:
     if table is not None and (fmt != Format.csv or table not in tabular.TABLES):
         raise ExportError(f"'table' applies to CSV only, one of: {', '.join(tabular.TABLES)}", 400)
-    pid = project.id
+    pid = stored(project.id)
     if fmt == Format.csv and table:
         await tabular.write_csv_table(session, pid, scope, table, dest, progress)
     elif fmt == Format.csv:
@@ -72,7 +73,7 @@ async def write(
     elif fmt == Format.json:
         await document.write_json(session, pid, scope, dest, project.name, progress)
     elif fmt == Format.docx:
-        await document.write_docx(session, pid, scope, dest, project.name, progress)
+        await report.write_docx(session, pid, scope, dest, project.name, progress)
     else:
         from backend.refi.export import write_qdpx
 

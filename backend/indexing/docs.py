@@ -6,15 +6,24 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import AsyncIterator, Sequence
+from dataclasses import replace
+from typing import Any
 
+import sqlalchemy
+from sqlalchemy import ColumnElement
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
+from sqlmodel.sql.expression import Select
 
 from backend.annotations.models import Annotation, AnnotationCode
+from backend.annotations.overlap import overlapping
 from backend.codes.models import Code
+from backend.core.ids import stored
+from backend.core.rows import wide_rows
 from backend.documents.models import Document, Passage
-from search.base import PassageDoc
+from backend.embedding.models import PassageEmbedding
+from search.base import PassageDoc, coded_mark
 
 REBUILD_BATCH = 2000
 
@@ -22,25 +31,113 @@ Span = tuple[int, int, int, frozenset[int]]  # start, end, author, code ids
 
 
 async def passage_docs(session: AsyncSession, document_ids: Sequence[int]) -> list[PassageDoc]:
+    """Every current-version passage of these documents."""
+    if not document_ids:
+        return []
+    return await _docs(session, col(Passage.document_id).in_(document_ids), by_version=True)
+
+
+async def docs_of_passages(session: AsyncSession, passage_ids: Sequence[int]) -> list[PassageDoc]:
+    """These passages alone (those of current versions), with the annotations over
+    their ranges only: the cost is theirs, not their documents'."""
+    if not passage_ids:
+        return []
+    return await _docs(session, col(Passage.id).in_(passage_ids), by_version=False)
+
+
+# What to_doc reads of a passage: plain rows, not ORM objects. Loading every passage
+# as an entity (identity map, instance state) and its document once per passage was
+# most of a transcript's index write; the few documents are loaded once each.
+_PASSAGE_FIELDS = (
+    col(Passage.id),
+    col(Passage.document_id),
+    col(Passage.version_id),
+    col(Passage.text),
+    col(Passage.heading_path),
+    col(Passage.page_start),
+    col(Passage.page_end),
+    col(Passage.start),
+    col(Passage.end),
+    col(Passage.speaker),
+    col(Passage.speaker_role),
+    col(Passage.ordinal),
+)
+
+
+async def _docs(
+    session: AsyncSession, where: ColumnElement[bool], by_version: bool
+) -> list[PassageDoc]:
     stmt = (
-        select(Passage, Document)
-        .join(Document, Document.id == Passage.document_id)
-        .where(col(Passage.document_id).in_(document_ids))
-        .where(Passage.version_id == Document.current_version_id)
-        .order_by(Passage.id)
+        sqlalchemy.select(*_PASSAGE_FIELDS)
+        .join(Document, col(Document.id) == col(Passage.document_id))
+        .where(where)
+        .where(col(Passage.version_id) == col(Document.current_version_id))
+        .order_by(col(Passage.id))
     )
-    rows = (await session.exec(stmt)).all()
-    spans = await _annotation_spans(session, {p.version_id for p, _ in rows})
-    return [to_doc(p, d, spans.get(p.version_id, ())) for p, d in rows]
+    rows = await wide_rows(session, stmt)
+    if not rows:
+        return []
+    over: ColumnElement[bool]
+    if by_version:
+        over = col(Annotation.version_id).in_({p.version_id for p in rows})
+    else:
+        over = overlapping((p.version_id, p.start, p.end) for p in rows)
+    spans = await _annotation_spans(session, over)
+    vectors = await _vectors(session, [p.id for p in rows])
+    documents = await _documents(session, {p.document_id for p in rows})
+    return [
+        with_vector(
+            to_doc(p, documents[p.document_id], spans.get(p.version_id, ())),
+            vectors.get(p.id, ()),
+        )
+        for p in rows
+    ]
 
 
-async def _annotation_spans(session: AsyncSession, version_ids: set[int]) -> dict[int, list[Span]]:
-    if not version_ids:
-        return {}
-    stmt = select(
-        Annotation.id, Annotation.version_id, Annotation.start, Annotation.end, Annotation.author_id
+async def _documents(session: AsyncSession, ids: set[int]) -> dict[int, Document]:
+    stmt = select(Document).where(col(Document.id).in_(ids))
+    return {stored(d.id): d for d in (await session.exec(stmt)).all()}
+
+
+async def _vectors(
+    session: AsyncSession, passage_ids: list[int]
+) -> dict[int, list[PassageEmbedding]]:
+    found: dict[int, list[PassageEmbedding]] = defaultdict(list)
+    for start in range(0, len(passage_ids), 1000):  # bound the IN list
+        chunk = passage_ids[start : start + 1000]
+        stmt = (
+            select(PassageEmbedding)
+            .where(col(PassageEmbedding.passage_id).in_(chunk))
+            .order_by(col(PassageEmbedding.model))
+        )
+        for e in (await session.exec(stmt)).all():
+            found[e.passage_id].append(e)
+    return found
+
+
+def with_vector(doc: PassageDoc, embeddings: Sequence[PassageEmbedding]) -> PassageDoc:
+    """The passage's vectors: one per model, two during a model change."""
+    if not embeddings:
+        return doc
+    first, *rest = embeddings
+    doc = replace(doc, vector=first.vector, vector_model=first.model)
+    if rest:
+        doc = replace(doc, other_vector=rest[0].vector, other_vector_model=rest[0].model)
+    return doc
+
+
+async def _annotation_spans(
+    session: AsyncSession, over: ColumnElement[bool]
+) -> dict[int, list[Span]]:
+    # sqlmodel's select() is typed for up to four columns; five take the class it builds.
+    stmt = Select[int, int, int, int, int](
+        col(Annotation.id),
+        col(Annotation.version_id),
+        col(Annotation.start),
+        col(Annotation.end),
+        col(Annotation.author_id),
     ).where(
-        col(Annotation.version_id).in_(version_ids),
+        over,
         col(Annotation.deleted_at).is_(None),
         col(Annotation.orphaned).is_(False),
     )
@@ -49,7 +146,7 @@ async def _annotation_spans(session: AsyncSession, version_ids: set[int]) -> dic
     if found:
         link = (
             select(AnnotationCode.annotation_id, AnnotationCode.code_id)
-            .join(Code, Code.id == AnnotationCode.code_id)
+            .join(Code, col(Code.id) == col(AnnotationCode.code_id))
             .where(
                 col(AnnotationCode.annotation_id).in_([a[0] for a in found]),
                 col(Code.deleted_at).is_(None),
@@ -63,11 +160,12 @@ async def _annotation_spans(session: AsyncSession, version_ids: set[int]) -> dic
     return spans
 
 
-def to_doc(passage: Passage, document: Document, spans: Sequence[Span] = ()) -> PassageDoc:
-    overlapping = [s for s in spans if s[0] < passage.end and s[1] > passage.start]
+def to_doc(passage: Any, document: Document, spans: Sequence[Span] = ()) -> PassageDoc:
+    """`passage`: a Passage, or a row of _PASSAGE_FIELDS (same attribute names)."""
+    over = [s for s in spans if s[0] < passage.end and s[1] > passage.start]
     return PassageDoc(
-        passage_id=passage.id,
-        document_id=document.id,
+        passage_id=stored(passage.id),
+        document_id=stored(document.id),
         project_id=document.project_id,
         version_id=passage.version_id,
         text=passage.text,
@@ -82,10 +180,22 @@ def to_doc(passage: Passage, document: Document, spans: Sequence[Span] = ()) -> 
         start=passage.start,
         end=passage.end,
         speaker=passage.speaker,
+        speaker_role=passage.speaker_role.value if passage.speaker_role else None,
         ordinal=passage.ordinal,
-        code_ids=tuple(sorted({c for s in overlapping for c in s[3]})),
-        coder_ids=tuple(sorted({s[2] for s in overlapping})),
+        code_ids=tuple(sorted({c for s in over for c in s[3]})),
+        coder_ids=tuple(sorted({s[2] for s in over})),
+        coded=tuple(
+            sorted(
+                {coded_mark(s[2]) for s in over} | {coded_mark(s[2], c) for s in over for c in s[3]}
+            )
+        ),
     )
+
+
+def _coded(spans: Sequence[Span]) -> tuple[int, ...]:
+    """Who applied what here: one mark per coder, and one per (coder, code)."""
+    marks = {coded_mark(s[2]) for s in spans} | {coded_mark(s[2], c) for s in spans for c in s[3]}
+    return tuple(sorted(marks))
 
 
 async def all_docs(maker: async_sessionmaker[AsyncSession]) -> AsyncIterator[list[PassageDoc]]:
@@ -94,12 +204,12 @@ async def all_docs(maker: async_sessionmaker[AsyncSession]) -> AsyncIterator[lis
     while True:
         async with maker() as session:
             stmt = (
-                select(Document.id)
-                .where(Document.id > last_id, col(Document.current_version_id).is_not(None))
-                .order_by(Document.id)
+                select(col(Document.id))
+                .where(col(Document.id) > last_id, col(Document.current_version_id).is_not(None))
+                .order_by(col(Document.id))
                 .limit(50)
             )
-            ids = list((await session.exec(stmt)).all())
+            ids = [stored(i) for i in (await session.exec(stmt)).all()]
             if not ids:
                 return
             last_id = ids[-1]

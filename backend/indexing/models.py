@@ -12,6 +12,8 @@ from backend.core.time import UTCDateTime, utcnow
 
 
 class IndexJob(SQLModel, table=True):
+    # SQLite must never reuse an id: ids are the index's ordering seq (migration 0019).
+    __table_args__ = {"sqlite_autoincrement": True}
     id: int | None = Field(default=None, primary_key=True)
     # "document": (re)index the current version's passages of that document,
     # or remove them all when the document is gone.

@@ -16,16 +16,19 @@ wait; afterwards they apply everything queued meanwhile.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from datetime import timedelta
 
 from sqlalchemy import delete, func
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
+from sqlmodel.sql.expression import SelectOfScalar
 
+from backend.core.ids import stored
 from backend.core.time import utcnow
 from backend.documents.models import Passage
-from backend.indexing.docs import all_docs, passage_docs
+from backend.indexing.docs import all_docs, docs_of_passages, passage_docs
 from backend.indexing.models import IndexJob, ReindexRun
 from search.base import SearchEngine
 from search.errors import SearchError
@@ -36,8 +39,40 @@ DRAIN_BATCH = 50
 REBUILD_TIMEOUT = timedelta(hours=6)
 
 
+# Outbox entities. "document": the document's entries are replaced whole (a new version,
+# a removal). "fields": its passages' entries are rewritten, their text is not analysed
+# again (metadata, speaker roles, codes deleted or restored). "passage": that passage's
+# entry only (an annotation over it changed), whatever the length of its document.
+WHOLE, FIELDS, PASSAGE = "document", "fields", "passage"
+
+
 async def mark_for_index(session: AsyncSession, document_id: int) -> None:
-    session.add(IndexJob(entity="document", entity_id=document_id))
+    session.add(IndexJob(entity=WHOLE, entity_id=document_id))
+
+
+async def mark_fields_for_index(session: AsyncSession, document_id: int) -> None:
+    session.add(IndexJob(entity=FIELDS, entity_id=document_id))
+
+
+async def mark_span_for_index(session: AsyncSession, version_id: int, start: int, end: int) -> None:
+    """The passages a span of a version overlaps (an annotation's): found by one index
+    seek on (version_id, start), as passages of a version do not overlap."""
+    end = max(end, start + 1)  # an empty span still lies in its passage
+    first = (
+        select(Passage.start)
+        .where(Passage.version_id == version_id, Passage.start <= start)
+        .order_by(col(Passage.start).desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    stmt = select(Passage.id).where(
+        Passage.version_id == version_id,
+        Passage.start >= func.coalesce(first, 0),
+        Passage.start < end,
+        Passage.end > start,
+    )
+    for passage_id in (await session.exec(stmt)).all():
+        session.add(IndexJob(entity=PASSAGE, entity_id=stored(passage_id)))
 
 
 async def pending(session: AsyncSession) -> int:
@@ -50,24 +85,52 @@ async def drain(maker: async_sessionmaker[AsyncSession], engine: SearchEngine) -
     applied = 0
     while True:
         async with maker() as session:
-            if await _rebuilding(session, engine):
+            jobs, seq, rebuilding = await _next_batch(session, engine)
+            if rebuilding or not jobs:
                 return applied
-            seq = (await session.exec(select(func.max(IndexJob.id)))).one()
-            jobs = (
-                await session.exec(select(IndexJob).order_by(IndexJob.id).limit(DRAIN_BATCH))
-            ).all()
-            if not jobs:
-                return applied
-            document_ids = sorted({j.entity_id for j in jobs})
-            docs = await passage_docs(session, document_ids)
             try:
-                await engine.replace_documents(document_ids, docs, seq)
+                await _apply(session, engine, jobs, seq)
             except SearchError as exc:
                 await _record_failure(session, jobs, exc.message)
                 raise
             await session.exec(delete(IndexJob).where(col(IndexJob.id).in_([j.id for j in jobs])))
             await session.commit()
             applied += len(jobs)
+
+
+async def _apply(
+    session: AsyncSession, engine: SearchEngine, jobs: list[IndexJob], seq: int
+) -> None:
+    """Whole documents first; then the passages whose text is unchanged, unless their
+    document is written whole in this batch anyway."""
+    whole = sorted({j.entity_id for j in jobs if j.entity == WHOLE})
+    if whole:
+        await engine.replace_documents(whole, await passage_docs(session, whole), seq)
+    fields = sorted({j.entity_id for j in jobs if j.entity == FIELDS} - set(whole))
+    passages = sorted({j.entity_id for j in jobs if j.entity == PASSAGE})
+    updates = await passage_docs(session, fields) if fields else []
+    covered = set(whole) | set(fields)
+    updates += [
+        d for d in await docs_of_passages(session, passages) if d.document_id not in covered
+    ]
+    if updates:
+        await engine.update_passages(updates, seq)
+
+
+async def _next_batch(
+    session: AsyncSession, engine: SearchEngine
+) -> tuple[list[IndexJob], int, bool]:
+    """The oldest queued jobs, `seq`, and whether a rebuild runs, read by one statement,
+    so from one snapshot: two statements let a job commit between them (seq read from an
+    empty queue was None, then a job was found: `NOT NULL constraint failed:
+    search_document.seq`). One statement also costs a drain one round trip, not two."""
+    newest = select(func.max(IndexJob.id)).scalar_subquery()
+    running = _running(engine).exists()
+    stmt = select(IndexJob, newest, running).order_by(col(IndexJob.id)).limit(DRAIN_BATCH)
+    rows = (await session.exec(stmt)).all()
+    if not rows:
+        return [], 0, False
+    return [job for job, _, _ in rows], rows[0][1], bool(rows[0][2])
 
 
 async def drain_quietly(maker: async_sessionmaker[AsyncSession], engine: SearchEngine) -> None:
@@ -80,7 +143,7 @@ async def drain_quietly(maker: async_sessionmaker[AsyncSession], engine: SearchE
         log.exception("index sync failed; will retry")
 
 
-async def _record_failure(session: AsyncSession, jobs, error: str) -> None:
+async def _record_failure(session: AsyncSession, jobs: Sequence[IndexJob], error: str) -> None:
     for job in jobs:
         job.attempts += 1
         job.last_error = error[:500]
@@ -88,19 +151,19 @@ async def _record_failure(session: AsyncSession, jobs, error: str) -> None:
     await session.commit()
 
 
-async def _rebuilding(session: AsyncSession, engine: SearchEngine) -> bool:
-    stmt = select(ReindexRun.id).where(
+def _running(engine: SearchEngine) -> SelectOfScalar[int | None]:
+    """The rebuild runs of this engine that are under way (not finished, not timed out)."""
+    return select(col(ReindexRun.id)).where(
         ReindexRun.engine == engine.name,
         col(ReindexRun.finished_at).is_(None),
         col(ReindexRun.started_at) > utcnow() - REBUILD_TIMEOUT,
     )
-    return (await session.exec(stmt)).first() is not None
 
 
 async def _older_run(session: AsyncSession, engine: SearchEngine, run_id: int) -> bool:
     stmt = select(ReindexRun.id).where(
         ReindexRun.engine == engine.name,
-        ReindexRun.id < run_id,
+        col(ReindexRun.id) < run_id,
         col(ReindexRun.finished_at).is_(None),
         col(ReindexRun.started_at) > utcnow() - REBUILD_TIMEOUT,
     )
@@ -113,8 +176,8 @@ async def prepare_index(maker: async_sessionmaker[AsyncSession], engine: SearchE
     try:
         stale = await engine.ensure_ready()
         async with maker() as session:
-            stored = (await session.exec(select(func.count()).select_from(Passage))).one()
-        if stored and (stale or await engine.count() == 0):
+            passages = (await session.exec(select(func.count()).select_from(Passage))).one()
+        if passages and (stale or await engine.count() == 0):
             log.warning("search index is new, outdated or empty; rebuilding it from the database")
             await rebuild(maker, engine)
     except SearchError as exc:
@@ -144,7 +207,7 @@ async def rebuild(maker: async_sessionmaker[AsyncSession], engine: SearchEngine)
         run = ReindexRun(engine=engine.name, covered=covered)
         session.add(run)
         await session.commit()
-        if await _older_run(session, engine, run.id):
+        if await _older_run(session, engine, stored(run.id)):
             # Another process is rebuilding (both would fill the same new index).
             await session.delete(run)
             await session.commit()
@@ -157,8 +220,9 @@ async def rebuild(maker: async_sessionmaker[AsyncSession], engine: SearchEngine)
     finally:
         async with maker() as session:
             finished = await session.get(ReindexRun, run.id)
-            finished.finished_at = utcnow()
-            session.add(finished)
-            await session.commit()
+            if finished is not None:  # None only if an operator deleted the run meanwhile
+                finished.finished_at = utcnow()
+                session.add(finished)
+                await session.commit()
     await drain(maker, engine)
     return total

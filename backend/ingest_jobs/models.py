@@ -29,6 +29,8 @@ class IngestOptions(SQLModel):
     source_type: str | None = None
     document_type: str | None = None
     organisation: str | None = None
+    # OCR language packs for this upload ("eng+cym"); the project's setting when absent.
+    languages: str | None = Field(default=None, max_length=100)
 
 
 class IngestJobBase(SQLModel):
@@ -42,6 +44,7 @@ class IngestJobBase(SQLModel):
     document_id: int | None = None
     version_id: int | None = None
     page_count: int | None = None
+    pages_done: int | None = None  # while running: pages read so far (OCR is slow)
 
 
 class IngestJob(IngestJobBase, table=True):

@@ -10,7 +10,9 @@ from sqlmodel import col, select
 
 from backend.api.auth import ProjectCoder, ProjectMember
 from backend.api.deps import Id, SessionDep, SettingsDep
-from backend.api.listing import ListParamsDep, choices, ids, paginate
+from backend.api.filters import Filter, Filters, choice, ids
+from backend.api.listing import ListParamsDep, paginate
+from backend.core.config import Settings
 from backend.core.storage import StoredFile, TooLarge
 from backend.ingest_jobs import service
 from backend.ingest_jobs.models import IngestJob, IngestJobPublic, IngestOptions, JobState
@@ -29,15 +31,21 @@ async def upload(
     source_type: Annotated[str | None, Form()] = None,
     document_type: Annotated[str | None, Form()] = None,
     organisation: Annotated[str | None, Form(max_length=300)] = None,
-):
+    languages: Annotated[
+        str | None, Form(max_length=100, description="OCR language packs, e.g. eng+cym")
+    ] = None,
+) -> list[IngestJob]:
     """Queue files for ingest. Unreadable formats and oversized files are refused
     here (4xx); problems found while parsing show on the job."""
-    if any("\x00" in (v or "") for v in (source_type, document_type, organisation)):
+    if any("\x00" in (v or "") for v in (source_type, document_type, organisation, languages)):
         raise HTTPException(400, "text may not contain NUL characters")
     if len(files) > MAX_FILES_PER_UPLOAD:
         raise HTTPException(400, f"at most {MAX_FILES_PER_UPLOAD} files per upload")
     options = IngestOptions(
-        source_type=source_type, document_type=document_type, organisation=organisation or None
+        source_type=source_type,
+        document_type=document_type,
+        organisation=organisation or None,
+        languages=languages or None,
     )
     try:
         service.validate_options(options)
@@ -51,15 +59,11 @@ async def upload(
         for s in stored:  # all or nothing: no orphaned files from a refused batch
             await service.discard_unused(session, settings, s)
         raise
-    created = [
-        await service.enqueue(session, member.project.id, s, upload.filename, options)
-        for s, upload in zip(stored, files, strict=True)
-    ]
-    await session.commit()
-    return created
+    named = [(s, upload.filename or "upload") for s, upload in zip(stored, files, strict=True)]
+    return await service.enqueue_all(session, member.project_id, named, options)
 
 
-async def _store(upload: UploadFile, settings) -> StoredFile:
+async def _store(upload: UploadFile, settings: Settings) -> StoredFile:
     name = upload.filename or "upload"
     try:
         stored = await anyio.to_thread.run_sync(service.store_upload, upload.file, name, settings)
@@ -74,25 +78,27 @@ async def _store(upload: UploadFile, settings) -> StoredFile:
     return stored
 
 
+JOB_FILTERS = Filters(
+    Filter("id", ids, "in", IngestJob.id),
+    Filter("state", choice(JobState), "in", IngestJob.state),
+    Filter("document_id", ids, "in", IngestJob.document_id),
+)
+
+
 @router.get("/jobs", response_model=list[IngestJobPublic])
 async def list_jobs(
     member: ProjectMember, session: SessionDep, response: Response, params: ListParamsDep
-):
-    stmt = select(IngestJob).where(IngestJob.project_id == member.project.id)
-    for key, raw in params.filters.items():
-        if key == "state":
-            stmt = stmt.where(col(IngestJob.state).in_(choices(key, raw, JobState)))
-        elif key in ("id", "document_id"):
-            stmt = stmt.where(col(getattr(IngestJob, key)).in_(ids(key, raw)))
-        else:
-            raise HTTPException(400, f"unknown filter '{key}'")
+) -> list[IngestJob]:
+    stmt = select(IngestJob).where(
+        col(IngestJob.project_id) == member.project_id, *await JOB_FILTERS.where(params.filters)
+    )
     sortable = {"id", "state", "created_at", "finished_at", "original_filename"}
     return await paginate(session, stmt, IngestJob, params, sortable, response, "jobs")
 
 
 @router.get("/jobs/{job_id}", response_model=IngestJobPublic)
-async def read_job(job_id: Id, member: ProjectMember, session: SessionDep):
-    job = await service.get_job(session, job_id, member.project.id)
+async def read_job(job_id: Id, member: ProjectMember, session: SessionDep) -> IngestJob:
+    job = await service.get_job(session, job_id, member.project_id)
     if job is None:
         raise HTTPException(404, f"ingest job {job_id} not found")
     return job

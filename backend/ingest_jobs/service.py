@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from collections.abc import Sequence
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import BinaryIO
 
-from sqlalchemy import and_, or_, update
+from sqlalchemy import ColumnElement, and_, or_, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from backend.core.config import Settings
+from backend.core.ids import stored
 from backend.core.storage import StoredFile, store_path, store_stream
 from backend.core.time import utcnow
 from backend.documents.models import DocumentType, DocumentVersion, SourceType
 from backend.ingest_jobs.models import IngestJob, IngestOptions, JobOutcome, JobState
+from ingest import ocr
 from ingest.errors import IngestError
 from ingest.formats import registry
 from ingest.formats.base import FileProbe
@@ -31,6 +34,8 @@ def validate_options(options: IngestOptions) -> None:
             f"Unknown document type '{options.document_type}'; use one of: "
             + ", ".join(DocumentType.__members__)
         )
+    if options.languages:
+        options.languages = ocr.check_languages(options.languages)
 
 
 def safe_filename(name: str | None, sha256: str) -> str:
@@ -101,6 +106,18 @@ async def enqueue(
     return job
 
 
+async def enqueue_all(
+    session: AsyncSession,
+    project_id: int,
+    files: Sequence[tuple[StoredFile, str]],
+    options: IngestOptions,
+) -> list[IngestJob]:
+    """An upload's files as queued jobs, committed together (all or none)."""
+    jobs = [await enqueue(session, project_id, stored, name, options) for stored, name in files]
+    await session.commit()
+    return jobs
+
+
 async def claim(session: AsyncSession, job_id: int, settings: Settings) -> bool:
     """Take a queued job (or one whose worker's lease ran out). Atomic on any database."""
     now = utcnow()
@@ -119,7 +136,7 @@ async def claim(session: AsyncSession, job_id: int, settings: Settings) -> bool:
     return result.rowcount == 1
 
 
-def _claimable(now):
+def _claimable(now: datetime) -> ColumnElement[bool]:
     return or_(
         col(IngestJob.state) == JobState.queued,
         and_(col(IngestJob.state) == JobState.running, col(IngestJob.lease_until) < now),
@@ -127,8 +144,13 @@ def _claimable(now):
 
 
 async def next_claimable_ids(session: AsyncSession, limit: int = 10) -> list[int]:
-    stmt = select(IngestJob.id).where(_claimable(utcnow())).order_by(IngestJob.id).limit(limit)
-    return list((await session.exec(stmt)).all())
+    stmt = (
+        select(col(IngestJob.id))
+        .where(_claimable(utcnow()))
+        .order_by(col(IngestJob.id))
+        .limit(limit)
+    )
+    return [stored(i) for i in (await session.exec(stmt)).all()]
 
 
 def finish(

@@ -1,7 +1,7 @@
 """Alembic environment: runs migrations synchronously against the app's models."""
 
 from alembic import context
-from sqlalchemy import engine_from_config, pool
+from sqlalchemy import Connection, engine_from_config, pool
 from sqlmodel import SQLModel
 
 import backend.models  # noqa: F401  (registers every table on SQLModel.metadata)
@@ -10,7 +10,7 @@ config = context.config
 target_metadata = SQLModel.metadata
 
 
-def _run(connection) -> None:
+def _run(connection: Connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
+from typing import Annotated
 
+from pydantic import AfterValidator
 from sqlalchemy import JSON, Column, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from backend.core.time import UTCDateTime, utcnow
+from ingest.errors import IngestError
+from ingest.ocr import check_languages
 
 
 class Role(StrEnum):
@@ -21,9 +25,29 @@ class Role(StrEnum):
         return ("viewer", "coder", "admin").index(self.value)
 
 
+class MemberCreate(SQLModel):
+    email: str = Field(min_length=3, max_length=254)
+    role: Role
+
+
+def _installed(value: str | None) -> str | None:
+    """OCR languages must be installed packs ("eng+cym"): a 422 names the missing ones."""
+    if value is None:
+        return None
+    try:
+        return check_languages(value)
+    except IngestError as exc:
+        raise ValueError(exc.message) from exc
+
+
+OcrLanguages = Annotated[str, AfterValidator(_installed)]
+
+
 class ProjectBase(SQLModel):
     name: str = Field(min_length=1, max_length=200)
     description: str | None = Field(default=None, max_length=5000)
+    # Tesseract language packs OCR reads this project's scans with, "+"-joined ("eng+cym").
+    ocr_languages: str = Field(default="eng", max_length=100)
 
 
 class Project(ProjectBase, table=True):
@@ -34,12 +58,15 @@ class Project(ProjectBase, table=True):
 
 
 class ProjectCreate(ProjectBase):
-    pass
+    # Added in the same transaction as the project: one unknown email creates nothing.
+    members: list[MemberCreate] = Field(default_factory=list, max_length=500)
+    ocr_languages: OcrLanguages = Field(default="eng", max_length=100)
 
 
 class ProjectUpdate(SQLModel):
     name: str | None = Field(default=None, min_length=1, max_length=200)
     description: str | None = Field(default=None, max_length=5000)
+    ocr_languages: OcrLanguages | None = Field(default=None, max_length=100)
 
 
 class ProjectPublic(ProjectBase):
@@ -53,11 +80,6 @@ class Membership(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     project_id: int = Field(foreign_key="project.id", index=True)
     user_id: int = Field(foreign_key="user.id", index=True)
-    role: Role
-
-
-class MemberCreate(SQLModel):
-    email: str = Field(min_length=3, max_length=254)
     role: Role
 
 

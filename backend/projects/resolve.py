@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from sqlmodel import select
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from backend.core.ids import stored
 from backend.errors import CommandError
 from backend.projects.models import Membership, Project, Role
 
@@ -19,7 +20,7 @@ async def resolve_project(session: AsyncSession, given: int | None) -> Project:
         if project is None:
             raise CommandError(f"there is no project {given}; see `evidence projects list`")
         return project
-    projects = (await session.exec(select(Project).order_by(Project.id))).all()
+    projects = (await session.exec(select(Project).order_by(col(Project.id)))).all()
     if len(projects) == 1:
         return projects[0]
     if projects:
@@ -35,7 +36,7 @@ async def adopt_orphans(session: AsyncSession, user_id: int) -> list[Project]:
     """Projects with no members at all (made by the CLI before any account existed)
     get this account admin as their admin, so the web app can reach them."""
     members = select(Membership.project_id)
-    orphans = (await session.exec(select(Project).where(Project.id.not_in(members)))).all()
+    orphans = (await session.exec(select(Project).where(col(Project.id).not_in(members)))).all()
     for project in orphans:
-        session.add(Membership(project_id=project.id, user_id=user_id, role=Role.admin))
+        session.add(Membership(project_id=stored(project.id), user_id=user_id, role=Role.admin))
     return list(orphans)

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from sqlalchemy import func
-from sqlmodel import select
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from backend.accounts.models import User
 from backend.accounts.service import user_by_email
 from backend.audit import audit
+from backend.core.ids import stored
 from backend.errors import ServiceError
 from backend.projects.models import (
     MemberPublic,
@@ -25,27 +26,32 @@ class MembershipError(ServiceError):
 
 
 async def create_project(session: AsyncSession, data: ProjectCreate, owner: User) -> Project:
-    project = Project(name=data.name, description=data.description)
+    project = Project(
+        name=data.name, description=data.description, ocr_languages=data.ocr_languages
+    )
     session.add(project)
     await session.flush()
-    session.add(Membership(project_id=project.id, user_id=owner.id, role=Role.admin))
+    project_id = stored(project.id)
+    session.add(Membership(project_id=project_id, user_id=stored(owner.id), role=Role.admin))
     audit(
         session,
         user_id=owner.id,
-        project_id=project.id,
+        project_id=project_id,
         action="create",
         entity="project",
-        entity_id=project.id,
+        entity_id=project_id,
     )
+    for member in data.members:
+        await add_member(session, project_id, member.email, member.role, owner)
     return project
 
 
 async def projects_of(session: AsyncSession, user: User) -> list[ProjectPublic]:
     stmt = (
-        select(Project, Membership.role)
-        .join(Membership, Membership.project_id == Project.id)
+        select(Project, col(Membership.role))
+        .join(Membership, col(Membership.project_id) == col(Project.id))
         .where(Membership.user_id == user.id)
-        .order_by(Project.id)
+        .order_by(col(Project.id))
     )
     return [ProjectPublic(**p.model_dump(), role=role) for p, role in (await session.exec(stmt))]
 
@@ -53,15 +59,17 @@ async def projects_of(session: AsyncSession, user: User) -> list[ProjectPublic]:
 async def members(session: AsyncSession, project_id: int) -> list[MemberPublic]:
     stmt = (
         select(Membership, User)
-        .join(User, User.id == Membership.user_id)
+        .join(User, col(User.id) == col(Membership.user_id))
         .where(Membership.project_id == project_id)
-        .order_by(Membership.id)
+        .order_by(col(Membership.id))
     )
     return [_public(m, u) for m, u in (await session.exec(stmt))]
 
 
 def _public(m: Membership, u: User) -> MemberPublic:
-    return MemberPublic(id=m.id, user_id=u.id, email=u.email, name=u.name, role=m.role)
+    return MemberPublic(
+        id=stored(m.id), user_id=stored(u.id), email=u.email, name=u.name, role=m.role
+    )
 
 
 async def add_member(
@@ -69,13 +77,15 @@ async def add_member(
 ) -> MemberPublic:
     user = await user_by_email(session, email)
     if user is None:
-        raise MembershipError(f"no account for {email}; an account admin creates it first", 404)
+        # 422 as for any unknown id in a body: the project the path names exists, so a
+        # 404 would say it does not (and the create route declares no 404).
+        raise MembershipError(f"no account for {email}; an account admin creates it first", 422)
     stmt = select(Membership).where(
         Membership.project_id == project_id, Membership.user_id == user.id
     )
     if (await session.exec(stmt)).first():
         raise MembershipError(f"{email} is already a member", 409)
-    membership = Membership(project_id=project_id, user_id=user.id, role=role)
+    membership = Membership(project_id=project_id, user_id=stored(user.id), role=role)
     session.add(membership)
     await session.flush()
     audit(
@@ -102,6 +112,8 @@ async def change_member(
     if membership.role == Role.admin and role != Role.admin:
         await _keep_an_admin(session, project_id)
     user = await session.get(User, membership.user_id)
+    if user is None:  # the foreign key keeps the account; this says so to the types
+        raise LookupError(f"user {membership.user_id} of membership {membership_id} is gone")
     action = "remove_member" if role is None else "change_role"
     audit(
         session,

@@ -38,7 +38,7 @@ class ProposalDecision(SQLModel, table=True):
     at: dt.datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
 
 
-class DecisionIn(SQLModel):
+class ProposalDecisionCreate(SQLModel):
     origin: Origin
     origin_id: RowId
     passage_id: RowId
@@ -65,10 +65,17 @@ class Proposal(SQLModel):
     speaker: str | None
     text: str
     highlights: list[str]
-    score: float
+    score: float  # hybrid: the fused (RRF) score; lexical: BM25
+    # Why it was proposed: how it was ranked, the words it shares with the starting
+    # text (stems compared), its cosine similarity by meaning, and its rank in each list.
+    method: str = "hybrid"  # or "lexical" when embeddings are off
+    shared_terms: list[str] = []
+    similarity: float | None = None
+    lexical_rank: int | None = None
+    semantic_rank: int | None = None
 
 
-class DecisionPublic(SQLModel):
+class ProposalDecisionPublic(SQLModel):
     id: int
     origin: Origin
     origin_id: int

@@ -9,10 +9,15 @@ from dataclasses import dataclass, field
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from backend.coders.models import Coder
 from backend.core.config import Settings
 from backend.core.time import utcnow
 from backend.refi.common import parse_datetime
-from backend.refi.reader import Package, ProjectFile, Text
+from backend.refi.models import RefiImport
+from backend.refi.offsets import Decision
+from backend.refi.reader import Package, ProjectFile, Selection, Text
+
+UNNAMED = ""  # the key of the attribution for work the file attributes to nobody
 
 
 @dataclass
@@ -23,9 +28,14 @@ class ImportState:
     settings: Settings
     package: Package
     file: ProjectFile
-    users: dict[str, int] = field(default_factory=dict)  # file GUID -> row id, per kind
+    decision: Decision  # the unit the file's positions count in (offsets.py)
+    record: RefiImport  # this import's row: placement records point at it
+    users: dict[str, int] = field(default_factory=dict)  # file user GUID -> Coder id
     codes: dict[str, int] = field(default_factory=dict)
     selections: dict[str, int] = field(default_factory=dict)
+    coders: dict[int, Coder] = field(default_factory=dict)  # made by this import, by id
+    annotations_by_coder: Counter = field(default_factory=Counter)
+    reviewing: set[str] = field(default_factory=set)  # selections held for review, by GUID
     used_notes: set[str] = field(default_factory=set)
     counts: Counter = field(default_factory=Counter)
 
@@ -33,12 +43,10 @@ class ImportState:
     def skipped(self) -> Counter:
         return self.file.skipped
 
-    def author(self, user_guid: str | None) -> int:
-        """The row id of the file's user, else the importing user (counted)."""
-        if user_guid in self.users:
-            return self.users[user_guid]
-        self.counts["attributed to the importing user"] += 1
-        return self.user_id
+    def coder(self, user_guid: str | None) -> int | None:
+        """The coder attribution of a file's user GUID (import_coders.py made one for every
+        GUID the file mentions, and one for work it attributes to nobody)."""
+        return self.users.get(user_guid or UNNAMED)
 
     def note_texts(self, guids: list[str]) -> list[str]:
         """Texts of the referenced notes (each then counts as used)."""
@@ -56,7 +64,7 @@ class ImportState:
         return self.package.text(note)
 
 
-def times(item) -> tuple[dt.datetime, dt.datetime]:
+def times(item: Text | Selection) -> tuple[dt.datetime, dt.datetime]:
     """(created, modified) of a file element; "now" where the file says nothing."""
     created = parse_datetime(item.created) or utcnow()
     return created, parse_datetime(item.modified) or created

@@ -17,13 +17,15 @@ import tempfile
 import zipfile
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from lxml import etree
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from backend.annotations.models import Annotation
+from backend.cmocs.models import Cmoc, CmocEvidence
 from backend.codes.exchange import CodebookFormatError, append_codes
+from backend.core.ids import stored
 from backend.refi import collect, notes
 from backend.refi.collect import Plan, VersionRow
 from backend.refi.common import (
@@ -41,12 +43,14 @@ from backend.refi.common import (
     xml_text,
     xsd_datetime,
 )
+from backend.theories.models import ProgrammeTheory
 from backend.triangulation.scope import Scope
 
 Progress = Callable[[int, int], None]
 VERSION_BATCH = 50  # versions whose selections are read in one query
 SPOOL_IN_MEMORY = 4 * 2**20  # bytes of memos or links kept in memory before spilling to disk
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest a zip can say: entries do not depend on "now"
+Spool = tempfile.SpooledTemporaryFile[str]  # JSON lines (_put, _read)
 
 
 async def write_qdpx(
@@ -91,7 +95,7 @@ def _entry(name: str) -> zipfile.ZipInfo:
 
 
 def _source_guid(p: Plan, version: VersionRow) -> str:
-    return guid(p.project.id, "version", version.id)
+    return guid(stored(p.project.id), "version", version.id)
 
 
 class _Steps:
@@ -113,9 +117,12 @@ def _attrs(**values: object) -> dict[str, str]:
 class _Writer:
     """project.qde, section by section, indented so people can read it."""
 
-    def __init__(self, xf, session: AsyncSession, p: Plan, steps: _Steps) -> None:
+    def __init__(
+        self, xf: etree._IncrementalFileWriter, session: AsyncSession, p: Plan, steps: _Steps
+    ) -> None:
         self.xf, self.session, self.p, self.steps = xf, session, p, steps
-        self.pid = p.project.id
+        self.pid = stored(p.project.id)
+        self.coder_guids = {c.id: c.guid for c in p.coders}
         self.depth = 0
         # REFI puts Notes after Sources and Links after Notes. What a later section needs from
         # rows read earlier (memos, links) waits in these spools, one JSON line per item:
@@ -194,13 +201,18 @@ class _Writer:
             self._indent()
 
     def users(self) -> None:
-        if not self.p.users:
+        """Accounts, then imported coders under the GUID their file gave them."""
+        if not self.p.users and not self.p.coders:
             return
         with self.element("Users"):
             for user in self.p.users:
                 self.leaf("User", _attrs(guid=self._user(user.id), name=user.name, id=user.email))
+            for coder in self.p.coders:
+                self.leaf("User", _attrs(guid=coder.guid, name=coder.name, id=coder.identifier))
 
-    def _user(self, user_id: int | None) -> str | None:
+    def _user(self, user_id: int | None, coder_id: int | None = None) -> str | None:
+        if coder_id is not None:
+            return self.coder_guids[coder_id]
         return None if user_id is None else guid(self.pid, "user", user_id)
 
     def variables(self) -> None:
@@ -219,7 +231,7 @@ class _Writer:
             for i in range(0, len(self.p.versions), VERSION_BATCH):
                 batch = self.p.versions[i : i + VERSION_BATCH]
                 found = await collect.selections(self.session, self.p, [v.id for v in batch])
-                ids = [a.id for annotations in found.values() for a in annotations]
+                ids = [stored(a.id) for annotations in found.values() for a in annotations]
                 codes = await collect.code_guids(self.session, ids)
                 for version in batch:
                     self._text_source(version, found.get(version.id, []), codes)
@@ -238,14 +250,14 @@ class _Writer:
         )
         with self.element("TextSource", attrs):
             for annotation in found:
-                self._selection(annotation, codes.get(annotation.id, []))
+                self._selection(annotation, codes.get(stored(annotation.id), []))
             for name, kind, value in _variable_values(version):
                 with self.element("VariableValue"):
                     self.leaf("VariableRef", _attrs(targetGUID=variable_guid(name)))
                     self.leaf(kind, text=value)
 
     def _selection(self, a: Annotation, code_guids: list[str]) -> None:
-        author, created = self._user(a.author_id), xsd_datetime(a.created_at)
+        author, created = self._user(a.author_id, a.coder_id), xsd_datetime(a.created_at)
         attrs = _attrs(
             guid=guid(self.pid, "annotation", a.id),
             startPosition=a.start,
@@ -255,6 +267,8 @@ class _Writer:
             modifiedDateTime=xsd_datetime(a.updated_at),
         )
         with self.element("PlainTextSelection", attrs):
+            if a.memo:  # what QualCoder and NVivo read as the coding's memo
+                self.leaf("Description", text=a.memo)
             for code_guid in code_guids:
                 coding = guid(self.pid, "coding", f"{a.id}/{code_guid}")
                 with self.element("Coding", _attrs(guid=coding, creatingUser=author)):
@@ -263,7 +277,7 @@ class _Writer:
                 memo = guid(self.pid, "memo", a.id)
                 self.leaf("NoteRef", _attrs(targetGUID=memo))
                 times = (xsd_datetime(a.created_at), xsd_datetime(a.updated_at))
-                _put(self.memos, memo, a.memo, self._user(a.author_id), *times)
+                _put(self.memos, memo, a.memo, author, *times)
 
     async def notes(self) -> None:
         with self.section("Notes") as opened:
@@ -281,15 +295,22 @@ class _Writer:
                     name = notes.note_name("cmoc", cmoc.title)
                     note = guid(self.pid, "cmoc", cmoc.id)
                     self._note(note, name, notes.cmoc_text(cmoc), *self._times(cmoc))
-                    self._cmoc_links(cmoc.id, evidence[cmoc.id], theories[cmoc.id])
+                    cmoc_id = stored(cmoc.id)
+                    self._cmoc_links(cmoc_id, evidence[cmoc_id], theories[cmoc_id])
         self.steps.advance()
 
-    def _times(self, row) -> tuple[str | None, str, str]:
+    def _times(self, row: ProgrammeTheory | Cmoc) -> tuple[str | None, str, str]:
         """(author GUID, created, modified) of a theory or CMOC."""
-        author = getattr(row, "author_id", None) or getattr(row, "created_by", None)
-        return self._user(author), xsd_datetime(row.created_at), xsd_datetime(row.updated_at)
+        author = row.author_id if isinstance(row, Cmoc) else row.created_by
+        return (
+            self._user(author, row.coder_id),
+            xsd_datetime(row.created_at),
+            xsd_datetime(row.updated_at),
+        )
 
-    def _cmoc_links(self, cmoc_id: int, evidence: list, theory_ids: list[int]) -> None:
+    def _cmoc_links(
+        self, cmoc_id: int, evidence: list[CmocEvidence], theory_ids: list[int]
+    ) -> None:
         """The CMOC's evidence notes now; its links into the spool, for <Links>."""
         cmoc_note = guid(self.pid, "cmoc", cmoc_id)
         for e in evidence:
@@ -304,7 +325,15 @@ class _Writer:
             link = guid(self.pid, "theory-link", f"{theory_id}/{cmoc_id}")
             _put(self.pending_links, link, THEORY_LINK, theory_note, cmoc_note, None)
 
-    def _note(self, note_guid, name, text, author=None, created=None, modified=None) -> None:
+    def _note(
+        self,
+        note_guid: str,
+        name: str,
+        text: str,
+        author: str | None = None,
+        created: str | None = None,
+        modified: str | None = None,
+    ) -> None:
         attrs = _attrs(
             guid=note_guid,
             name=name,
@@ -332,15 +361,15 @@ class _Writer:
             self.leaf("NoteRef", _attrs(targetGUID=note))
 
 
-def _spool() -> tempfile.SpooledTemporaryFile:
+def _spool() -> Spool:
     return tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY, mode="w+", encoding="utf-8")
 
 
-def _put(spool, *item: object) -> None:
+def _put(spool: Spool, *item: object) -> None:
     spool.write(json.dumps(item) + "\n")  # ASCII JSON: one line whatever the text
 
 
-def _read(spool) -> Iterator[list]:
+def _read(spool: Spool) -> Iterator[list[Any]]:
     spool.seek(0)
     for line in spool:
         yield json.loads(line)
@@ -363,5 +392,6 @@ def _variable_values(version: VersionRow) -> Iterator[tuple[str, str, str]]:
     }
     elements = {"Text": "TextValue", "Integer": "IntegerValue", "Date": "DateValue"}
     for variable in VARIABLES:
-        if values[variable.name] is not None:
-            yield variable.name, elements[variable.type], values[variable.name]
+        value = values[variable.name]
+        if value is not None:
+            yield variable.name, elements[variable.type], value

@@ -18,6 +18,7 @@ from backend.cmocs.models import (
     Part,
     Stance,
 )
+from backend.core.ids import stored
 from backend.refi import notes
 from backend.refi.common import THEORY_LINK
 from backend.refi.context import ImportState, times
@@ -59,40 +60,43 @@ async def import_analysis(st: ImportState) -> None:
 
 async def _theory(st: ImportState, note: Text, fields: dict[str, str]) -> int | None:
     try:
-        data = TheoryCreate(**fields)
+        data = TheoryCreate.model_validate(fields)  # text to the fields' types
     except ValidationError:
         st.skipped["programme theories with invalid fields"] += 1
         return None
     created, modified = times(note)
     theory = ProgrammeTheory(
         project_id=st.project_id,
-        created_by=st.author(note.user),
+        created_by=st.user_id,
+        coder_id=st.coder(note.user) if note.user else None,
         created_at=created,
         updated_at=modified,
         **data.model_dump(),
     )
     st.session.add(theory)
     await st.session.flush()
+    theory_id = stored(theory.id)
     state = data.model_dump(mode="json") | {"deleted": False}
     st.session.add(
         TheoryRevision(
-            theory_id=theory.id, version=1, action="import", user_id=st.user_id, state=state
+            theory_id=theory_id, version=1, action="import", user_id=st.user_id, state=state
         )
     )
     st.counts["theories"] += 1
-    return theory.id
+    return theory_id
 
 
 async def _cmoc(st: ImportState, note: Text, fields: dict[str, str]) -> Cmoc | None:
     try:
-        data = CmocFields(**fields)
+        data = CmocFields.model_validate(fields)
     except ValidationError:
         st.skipped["CMOCs with invalid fields"] += 1
         return None
     created, modified = times(note)
     cmoc = Cmoc(
         project_id=st.project_id,
-        author_id=st.author(note.user),
+        author_id=st.user_id,
+        coder_id=st.coder(note.user) if note.user else None,
         created_at=created,
         updated_at=modified,
         **data.model_dump(),
@@ -106,20 +110,23 @@ async def _cmoc(st: ImportState, note: Text, fields: dict[str, str]) -> Cmoc | N
 class _Links:
     """Adds each recognised link once; remembers them for the CMOCs' first revision."""
 
-    def __init__(self, st: ImportState, theories: dict[str, int], cmocs: dict[str, Cmoc]):
+    def __init__(self, st: ImportState, theories: dict[str, int], cmocs: dict[str, Cmoc]) -> None:
         self.st, self.theories, self.cmocs = st, theories, cmocs
         self.theory_links: dict[int, list[int]] = {}
         self.evidence: dict[int, list[CmocEvidence]] = {}
 
     def add(self, link: Link) -> None:
         if link.origin in self.cmocs and link.target in self.st.selections:
-            self._evidence(link, self.cmocs[link.origin].id, self.st.selections[link.target])
+            cmoc_id = stored(self.cmocs[link.origin].id)
+            self._evidence(link, cmoc_id, self.st.selections[link.target])
         elif (
             link.origin in self.theories
             and link.target in self.cmocs
             and (link.name == THEORY_LINK or not link.name)
         ):
-            self._theory(self.theories[link.origin], self.cmocs[link.target].id)
+            self._theory(self.theories[link.origin], stored(self.cmocs[link.target].id))
+        elif link.target in self.st.reviewing:
+            self.st.skipped["links to selections awaiting review"] += 1
         else:
             self.st.skipped["links between other objects (not imported)"] += 1
 
@@ -159,14 +166,15 @@ class _Links:
 
 def _cmoc_revision(st: ImportState, cmoc: Cmoc, links: _Links) -> CmocRevision:
     """The CMOC as imported, with its links, as cmocs.service records every change."""
+    cmoc_id = stored(cmoc.id)
     state = {f: str(getattr(cmoc, f)) for f in notes.CMOC_FIELDS} | {
-        "theory_ids": sorted(links.theory_links.get(cmoc.id, [])),
+        "theory_ids": sorted(links.theory_links.get(cmoc_id, [])),
         "evidence": [
             {"annotation_id": e.annotation_id, "part": e.part, "stance": e.stance, "note": e.note}
-            for e in links.evidence.get(cmoc.id, [])
+            for e in links.evidence.get(cmoc_id, [])
         ],
         "deleted": False,
     }
     return CmocRevision(
-        cmoc_id=cmoc.id, version=1, action="import", user_id=st.user_id, state=state
+        cmoc_id=cmoc_id, version=1, action="import", user_id=st.user_id, state=state
     )

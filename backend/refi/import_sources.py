@@ -4,23 +4,22 @@ TextSources sharing an `original_filename` variable are versions of one document
 `version_number`); the last is the current version, and annotations on earlier versions are
 orphaned, as they were when exported. A source from another tool is one document. Each version's
 text is stored exactly (as a .txt under originals/, which gives its sha256) and cut into
-passages by passages.py; a selection becomes an annotation at the same code point offsets.
+passages by passages.py; selections are placed by import_selections.py.
 """
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
 import io
 import json
+from enum import StrEnum
 from pathlib import PurePosixPath
+from typing import TypeVar
 
 import anyio
 from sqlmodel import select
 
-from backend.annotations.anchoring import AnchorError, make_anchor
-from backend.annotations.models import Annotation, AnnotationCode, AnnotationRevision
-from backend.annotations.models import RevisionAction as Action
+from backend.core.ids import stored
 from backend.core.storage import store_stream
 from backend.documents.models import (
     Document,
@@ -32,9 +31,12 @@ from backend.documents.models import (
 )
 from backend.indexing.service import mark_for_index
 from backend.refi import passages
-from backend.refi.common import VARIABLE_NAMES
+from backend.refi.common import VARIABLE_NAMES, RefiError
 from backend.refi.context import ImportState, times
-from backend.refi.reader import Selection, Text
+from backend.refi.import_selections import import_selections
+from backend.refi.reader import Text
+
+E = TypeVar("E", bound=StrEnum)
 
 
 async def import_sources(st: ImportState) -> None:
@@ -58,7 +60,7 @@ def _version_key(item: tuple[Text, dict[str, str]]) -> int:
     return int(number) if number.isdigit() else 0
 
 
-def _choice(st: ImportState, enum, value: str | None, default):
+def _choice(st: ImportState, enum: type[E], value: str | None, default: E) -> E:
     if value is None:
         return default
     try:
@@ -79,6 +81,12 @@ async def _document(st: ImportState, group: list[tuple[Text, dict[str, str]]]) -
     texts = []
     for source, meta in group:
         text = st.package.text(source)
+        if not text and source.selections:
+            raise RefiError(
+                f"the text of '{source.name or source.guid}' is empty, but "
+                f"{len(source.selections)} selections point into it; nothing was imported",
+                422,
+            )
         if "\x00" in text:  # PostgreSQL cannot store NUL; ours never contain one
             st.skipped["sources containing NUL characters"] += 1
             continue
@@ -95,7 +103,7 @@ async def _document(st: ImportState, group: list[tuple[Text, dict[str, str]]]) -
             document.current_version_id, document.sha256 = version.id, version.sha256
             document.page_count, document.status = version.page_count, version.status
     st.session.add(document)
-    await mark_for_index(st.session, document.id)
+    await mark_for_index(st.session, stored(document.id))
     st.counts["documents"] += 1
 
 
@@ -108,7 +116,7 @@ def _number(meta: dict[str, str], used: set[int]) -> int:
     return number
 
 
-async def _new_document(st: ImportState, first: Text, last: Text, meta: dict[str, str]):
+async def _new_document(st: ImportState, first: Text, last: Text, meta: dict[str, str]) -> Document:
     created, _ = times(first)
     _, modified = times(last)
     title = last.name if last.name and last.name.strip() else "Untitled source"
@@ -161,20 +169,28 @@ def _offsets(value: str | None, length: int) -> list[int]:
     return offsets
 
 
-async def _version(st, document, source, meta, text, number, current) -> DocumentVersion:
+async def _version(
+    st: ImportState,
+    document: Document,
+    source: Text,
+    meta: dict[str, str],
+    text: str,
+    number: int,
+    current: bool,
+) -> DocumentVersion:
     data = text.encode("utf-8")
     limit = max(len(data), 1)
     args = (io.BytesIO(data), st.settings.data_dir, ".txt", limit)
-    stored = await anyio.to_thread.run_sync(store_stream, *args)
+    saved = await anyio.to_thread.run_sync(store_stream, *args)
     offsets = _offsets(meta.get("page_offsets"), len(text))
     pages = meta.get("page_count", "")
     version = DocumentVersion(
-        document_id=document.id,
+        document_id=stored(document.id),
         number=number,
-        sha256=stored.sha256,
-        size_bytes=stored.size_bytes,
+        sha256=saved.sha256,
+        size_bytes=saved.size_bytes,
         format="txt",
-        stored_path=stored.relative_path,
+        stored_path=saved.relative_path,
         text=text,
         page_offsets=offsets,
         page_count=int(pages) if pages.isdigit() else (len(offsets) or None),
@@ -185,91 +201,20 @@ async def _version(st, document, source, meta, text, number, current) -> Documen
     st.session.add(version)
     await st.session.flush()
     found = await _passages(st, document, version)
-    await _annotations(st, document, version, source.selections, found, orphaned=not current)
+    await import_selections(st, document, version, source.selections, found, orphaned=not current)
     st.counts["versions"] += 1
     return version
 
 
-async def _passages(st: ImportState, document: Document, version: DocumentVersion):
+async def _passages(st: ImportState, document: Document, version: DocumentVersion) -> list[Passage]:
     transcript = document.source_type == SourceType.interview
     max_chars = st.settings.passage_max_chars
+    document_id, version_id = stored(document.id), stored(version.id)
     rows = [
-        Passage(document_id=document.id, version_id=version.id, **vars(row))
+        Passage(document_id=document_id, version_id=version_id, **vars(row))
         for row in passages.split(version.text, version.page_offsets, transcript, max_chars)
     ]
     st.session.add_all(rows)
     await st.session.flush()
     st.counts["passages"] += len(rows)
     return rows
-
-
-def _passage_at(found: list[Passage], starts: list[int], offset: int) -> int | None:
-    i = bisect.bisect_right(starts, offset) - 1
-    return found[i].id if i >= 0 and found[i].end > offset else None
-
-
-async def _annotations(st, document, version, selections: list[Selection], found, orphaned):
-    starts = [p.start for p in found]
-    made: list[tuple[Selection, Annotation, list[int]]] = []
-    for sel in selections:
-        try:
-            anchor = make_anchor(version.text, sel.start, sel.end)
-        except AnchorError:
-            st.skipped["selections outside their text, empty or blank"] += 1
-            continue
-        created, modified = times(sel)
-        annotation = Annotation(
-            project_id=st.project_id,
-            document_id=document.id,
-            version_id=version.id,
-            passage_id=_passage_at(found, starts, anchor.start),
-            **vars(anchor),
-            memo=_memo(st, sel),
-            author_id=st.author(sel.user),
-            orphaned=orphaned,
-            created_at=created,
-            updated_at=modified,
-        )
-        made.append((sel, annotation, _code_ids(st, sel)))
-    st.session.add_all([a for _, a, _ in made])
-    await st.session.flush()
-    for sel, annotation, code_ids in made:
-        st.selections[sel.guid] = annotation.id
-        st.session.add_all(AnnotationCode(annotation_id=annotation.id, code_id=c) for c in code_ids)
-        st.session.add(_revision(st, annotation, code_ids))
-    st.counts["annotations"] += len(made)
-
-
-def _memo(st: ImportState, sel: Selection) -> str | None:
-    """The referenced notes' text (ours: one note, the memo); else another tool's comment."""
-    texts = st.note_texts(sel.notes)
-    if texts:
-        return "\n\n".join(texts)
-    return sel.description or None
-
-
-def _code_ids(st: ImportState, sel: Selection) -> list[int]:
-    ids = []
-    for code_guid in sel.codes:
-        if code_guid not in st.codes:
-            st.skipped["codings with a code missing from the codebook"] += 1
-        elif st.codes[code_guid] not in ids:
-            ids.append(st.codes[code_guid])
-    return sorted(ids)
-
-
-def _revision(st: ImportState, a: Annotation, code_ids: list[int]) -> AnnotationRevision:
-    """History starts at the import, by the importing user."""
-    state = {
-        "start": a.start,
-        "end": a.end,
-        "exact": a.exact,
-        "memo": a.memo,
-        "code_ids": code_ids,
-        "version_id": a.version_id,
-        "orphaned": a.orphaned,
-        "deleted": False,
-    }
-    return AnnotationRevision(
-        annotation_id=a.id, version=1, action=Action.create, user_id=st.user_id, state=state
-    )

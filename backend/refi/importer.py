@@ -6,40 +6,37 @@ then users, codes, sources (import_sources.py), theories, CMOCs and links
 here: the caller commits once at the end, or rolls back, so a refused or failed import leaves
 nothing behind (except stored text files, which are content-addressed and harmless).
 
-Users: matched to existing accounts by email (the User's `id` attribute), else by name when
-exactly one account has it; otherwise a new account is created that cannot sign in: inactive,
-with the argon2 hash of a random secret nobody ever sees (never an empty or placeholder hash,
-which a future change to password checking could turn into an open door). An admin who wants
-that person to sign in gives them a real account. Imported users do not become project members:
-access stays the admin's decision.
+Coders: the file's users become project-level coder attributions (import_coders.py); no
+account is looked up, created or changed, and imported coding is never shown as an account's
+until a project admin links the attribution to one. Imported rows are stored by the importing
+user (author_id, for accountability) and attributed to their coder (coder_id).
 """
 
 from __future__ import annotations
 
-import re
-import secrets
-from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 
-import anyio
 from sqlalchemy import func, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from backend.accounts.models import EMAIL_PATTERN, User
 from backend.audit import audit
 from backend.cmocs.models import Cmoc
+from backend.codes import versions as codebook_versions
 from backend.codes.models import Code, CodeKind
 from backend.core.config import Settings, get_settings
-from backend.core.security import hash_password
+from backend.core.ids import stored
 from backend.documents.models import Document
 from backend.events.service import publish
 from backend.projects.models import Project
-from backend.refi.common import VARIABLE_NAMES, RefiError
+from backend.refi import import_coders, offsets, report
+from backend.refi.common import RefiError
 from backend.refi.context import ImportState
 from backend.refi.import_analysis import import_analysis
 from backend.refi.import_sources import import_sources
-from backend.refi.reader import open_package
+from backend.refi.models import RefiImport
+from backend.refi.reader import Package, ProjectFile, open_package
 from backend.theories.models import ProgrammeTheory
 
 COUNTED = (
@@ -62,21 +59,37 @@ async def import_qdpx(
     data_path: Path,
     *,
     settings: Settings | None = None,
+    file_name: str = "",
 ) -> dict:
-    """Import the .qdpx at `data_path`; returns a summary (counts, users matched and created,
-    and what was skipped, by reason). Raises RefiError (400, 404, 409, 413, 422)."""
+    """Import the .qdpx at `data_path`; returns the import report (REPORT_SHAPE in
+    backend/refi/report.py). Raises RefiError (400, 404, 409, 413, 422)."""
     settings = settings or get_settings()
     project = await _empty_project(session, project_id)
     with open_package(Path(data_path), settings.max_unzipped_mb * 2**20) as package:
-        st = ImportState(session, project_id, user_id, settings, package, package.project())
-        await _users(st)
+        found = package.project()
+        decision = offsets.decide(found.origin, _spans(package, found))
+        record = RefiImport(
+            project_id=project_id,
+            user_id=user_id,
+            file_name=file_name[:300],
+            producer=(found.origin or "")[:300] or None,
+            reading=decision.reading,
+            decided_by=decision.decided_by,
+        )
+        session.add(record)
+        await session.flush()
+        st = ImportState(session, project_id, user_id, settings, package, found, decision, record)
+        await import_coders.import_coders(st)
         await _codes(st)
+        await codebook_versions.record(session, project_id, user_id, "imported", file=file_name)
         await import_sources(st)
         await import_analysis(st)
     if st.file.description and not project.description:
         project.description = st.file.description[:5000]
         session.add(project)
-    summary = _summary(st)
+    summary = await report.build(st, _totals(st), _coders_summary(st))
+    record.report = summary
+    session.add(record)
     publish(session, project_id, "project.imported", project_id, user_id, **_totals(st))
     audit(
         session,
@@ -92,11 +105,20 @@ async def import_qdpx(
     return summary
 
 
+def _spans(package: Package, found: ProjectFile) -> Iterator[tuple[str, list[tuple[int, int]]]]:
+    """Each source's text with its selections' positions as written (read only if the
+    producer does not settle the reading)."""
+    for source in found.sources:
+        if source.selections:
+            yield package.text(source), [(s.start, s.end) for s in source.selections]
+
+
 async def _empty_project(session: AsyncSession, project_id: int) -> Project:
     """The project, write-locked first so two imports cannot both find it empty: an UPDATE
     locks the row on PostgreSQL and starts the write transaction on SQLite; the second import
     waits, then sees the first one's rows."""
-    await session.exec(update(Project).where(Project.id == project_id).values(name=Project.name))
+    lock = update(Project).where(col(Project.id) == project_id).values(name=Project.name)
+    await session.exec(lock)
     project = await session.get(Project, project_id)
     if project is None:
         raise RefiError(f"project {project_id} not found", 404)
@@ -119,48 +141,6 @@ async def _empty_project(session: AsyncSession, project_id: int) -> Project:
             409,
         )
     return project
-
-
-async def _users(st: ImportState) -> None:
-    for user_guid, name, ident in st.file.users:
-        user = await _match_user(st.session, name, ident)
-        if user is None:
-            user = await _new_user(st, user_guid, name, ident)
-            st.counts["users_created"] += 1
-        else:
-            st.counts["users_matched"] += 1
-        st.users[user_guid] = user.id
-
-
-def _email(ident: str | None) -> str | None:
-    email = (ident or "").strip().lower()
-    return email if re.match(EMAIL_PATTERN, email) and len(email) <= 254 else None
-
-
-async def _match_user(session: AsyncSession, name: str | None, ident: str | None) -> User | None:
-    email = _email(ident)
-    if email:
-        found = (await session.exec(select(User).where(User.email == email))).first()
-        if found is not None:
-            return found
-    if name and name.strip():
-        named = (await session.exec(select(User).where(User.name == name.strip()).limit(2))).all()
-        if len(named) == 1:
-            return named[0]
-    return None
-
-
-async def _new_user(st: ImportState, user_guid: str, name: str | None, ident: str | None) -> User:
-    email = _email(ident)
-    if email is None or await _match_user(st.session, None, email):
-        email = f"refi-{user_guid}@import.invalid"  # .invalid: reserved, can never be real
-    unusable = await anyio.to_thread.run_sync(hash_password, secrets.token_urlsafe(32))
-    label = (name or ident or "").strip() or "Imported user"
-    user = User(email=email, name=label[:200], password_hash=unusable, is_active=False)
-    st.session.add(user)
-    await st.session.flush()
-    audit(st.session, user_id=st.user_id, action="create", entity="user", entity_id=user.id)
-    return user
 
 
 async def _codes(st: ImportState) -> None:
@@ -187,11 +167,12 @@ async def _codes(st: ImportState) -> None:
             colour=record.colour.lower() if record.colour else None,
             definition=record.definition,
             memo=record.memo,
+            codable=record.codable,
             created_by=st.user_id,
         )
         st.session.add(code)
         await st.session.flush()
-        st.codes[record.guid] = code.id
+        st.codes[record.guid] = stored(code.id)
         st.counts["codes"] += 1
 
 
@@ -199,18 +180,5 @@ def _totals(st: ImportState) -> dict[str, int]:
     return {key: st.counts[key] for key in COUNTED}
 
 
-def _summary(st: ImportState) -> dict:
-    unknown = {name for name in st.file.variables.values() if name not in VARIABLE_NAMES}
-    skipped = Counter(st.skipped)
-    if unknown:
-        skipped["variables of other tools (not imported)"] = len(unknown)
-    return {
-        "project_name_in_file": st.file.name,
-        **_totals(st),
-        "users": {
-            "matched": st.counts["users_matched"],
-            "created": st.counts["users_created"],
-        },
-        "attributed_to_you": st.counts["attributed to the importing user"],
-        "skipped": dict(sorted(skipped.items())),
-    }
+def _coders_summary(st: ImportState) -> dict:
+    return {"coders": import_coders.summary(st, dict(st.annotations_by_coder))}

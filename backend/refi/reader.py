@@ -53,6 +53,8 @@ class Selection:
     codes: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     description: str | None = None
+    # Coding@creatingUser for each entry of `codes` (the coder; qc and NVivo write it there)
+    coders: list[str | None] = field(default_factory=list)
 
 
 @dataclass
@@ -68,6 +70,8 @@ class Text:
     modified: str | None
     selections: list[Selection] = field(default_factory=list)
     values: dict[str, str] = field(default_factory=dict)  # variable GUID -> value as text
+    relative: bool = False  # `entry` came from a bare plainTextPath (qc 1.3.2)
+    outside: str | None = None  # a relative:// or absolute:// path: not in the file
 
 
 @dataclass
@@ -82,6 +86,7 @@ class Link:
 @dataclass
 class ProjectFile:
     name: str
+    origin: str | None  # the producing tool, as it names itself
     description: str | None
     users: list[tuple[str, str | None, str | None]]  # (guid, name, id)
     codes: list[CodeRecord]
@@ -103,6 +108,12 @@ class Package:
             raise RefiError(exc.message, 400) from exc
         self.zip = zipfile.ZipFile(path)
         self.names = {info.filename for info in self.zip.infolist()}
+        # Entry names compare case-insensitively: REFI-QDA 1.5 says `sources/` and its own
+        # example shows `Sources/`, which NVivo for Windows and ATLAS.ti write (with
+        # `Project.qde`). Two entries that differ only in case make a name ambiguous.
+        self.folded: dict[str, set[str]] = {}
+        for name in self.names:
+            self.folded.setdefault(name.casefold(), set()).add(name)
         self.ours = False  # written by Evidence Workbench: texts are taken byte for byte
         try:
             _check_names(self.names)
@@ -113,7 +124,7 @@ class Package:
     def __enter__(self) -> Package:
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.zip.close()
 
     def read(self, name: str) -> bytes:
@@ -141,29 +152,53 @@ class Package:
         found = _project(root)
         self.ours = root.get("origin") == ORIGIN
         for source in found.sources:
+            if source.outside:
+                raise RefiError(
+                    f"the text of '{source.name or source.guid}' is not inside the file "
+                    f"({source.outside}); export the project with its sources included",
+                    400,
+                )
             self._check_entry(source)
         for note in found.notes.values():
+            if note.outside:
+                found.skipped["notes whose text is outside the file"] += 1
             self._check_entry(note)
         return found
 
+    def entry(self, wanted: str) -> str | None:
+        """The archive's own spelling of `wanted`: exact, else ignoring case; None if absent."""
+        if wanted in self.names:
+            return wanted
+        found = self.folded.get(wanted.casefold(), set())
+        if len(found) > 1:
+            raise RefiError(f"the file holds {len(found)} entries named '{wanted}' (case)", 400)
+        return next(iter(found), None)
+
     def _project_entry(self) -> str:
-        if PROJECT_FILE in self.names:
-            return PROJECT_FILE
+        found = self.entry(PROJECT_FILE)
+        if found is not None:
+            return found
         others = [n for n in self.names if "/" not in n and n.lower().endswith(".qde")]
         if len(others) == 1:
             return others[0]
         raise RefiError("not a REFI-QDA project: the file has no project.qde", 400)
 
     def _check_entry(self, text: Text) -> None:
-        if text.entry is not None and text.entry not in self.names:
-            decoded = unquote(text.entry)  # some tools percent-encode file names
-            if decoded not in self.names:
-                raise RefiError(
-                    f"'{text.entry}' (the text of '{text.name or text.guid}') is missing from "
-                    "the file",
-                    400,
-                )
-            text.entry = decoded
+        if text.entry is None:
+            return
+        # some tools percent-encode file names; qc 1.3.2 writes a bare name (no internal://)
+        tries = [text.entry, unquote(text.entry)]
+        if text.relative:
+            tries += [SOURCES_DIR + text.entry, SOURCES_DIR + unquote(text.entry)]
+        for wanted in tries:
+            found = self.entry(wanted)
+            if found is not None:
+                text.entry = found
+                return
+        raise RefiError(
+            f"'{text.entry}' (the text of '{text.name or text.guid}') is missing from the file",
+            400,
+        )
 
     def text(self, text: Text) -> str:
         """The text of a source or note, exactly. Other tools' files may start with a byte-order
@@ -221,6 +256,7 @@ def _project(root: etree._Element) -> ProjectFile:
     skipped: Counter = Counter()
     found = ProjectFile(
         name=root.get("name", ""),
+        origin=root.get("origin"),
         description=_child_text(root, "Description"),
         users=[
             (_guid(u), u.get("name"), u.get("id")) for u in root.iterfind(_path("Users", "User"))
@@ -234,9 +270,10 @@ def _project(root: etree._Element) -> ProjectFile:
     )
     for note in root.iterfind(_path("Notes", "Note")):
         found.notes[_guid(note)] = _text(note, skipped)
-    for kind in ("Cases", "Sets", "Graphs"):
-        if root.find(q(kind)) is not None:
-            skipped[f"{kind.lower()} (not part of our model)"] += 1
+    for kind, item in (("Cases", "Case"), ("Sets", "Set"), ("Graphs", "Graph")):
+        count = len(root.findall(_path(kind, item)))
+        if count:  # each one counted, not the container
+            skipped[f"{kind.lower()} (not part of our model)"] += count
     if root.find(q("NoteRef")) is not None:
         skipped["project memos"] += len(root.findall(q("NoteRef")))
     return found
@@ -256,7 +293,16 @@ def _path(*tags: str) -> str:
     return "/".join(q(tag) for tag in tags)
 
 
-def _guid(element: etree._Element, attribute: str = "guid") -> str | None:
+def _guid(element: etree._Element, attribute: str = "guid") -> str:
+    """An attribute the schema requires (checked before this is read), normalised."""
+    value = norm_guid(element.get(attribute))
+    if value is None:  # only if the schema check was skipped: say so, do not store None
+        name = etree.QName(element).localname
+        raise RefiError(f"project.qde: a {name} has no {attribute}", 422)
+    return value
+
+
+def _optional_guid(element: etree._Element, attribute: str) -> str | None:
     return norm_guid(element.get(attribute))
 
 
@@ -291,21 +337,25 @@ def _pdf(element: etree._Element, skipped: Counter) -> Text:
 def _text(element: etree._Element, skipped: Counter) -> Text:
     """A TextSourceType element (a TextSource, a Note, a PDF Representation)."""
     path = element.get("plainTextPath")
-    entry = None
+    entry, outside = None, None
     if path and path.startswith(INTERNAL):
         entry = SOURCES_DIR + path[len(INTERNAL) :]
-    elif path:
-        skipped["texts outside the file (relative:// or absolute:// paths)"] += 1
+    elif path and "://" in path:
+        outside = path
+    elif path:  # a bare name: relative to the archive (qc 1.3.2 writes these)
+        entry = path.removeprefix("./")
     text = Text(
         guid=_guid(element),
         name=element.get("name"),
         inline=_child_text(element, "PlainTextContent"),
         entry=entry,
-        user=_guid(element, "creatingUser"),
+        user=_optional_guid(element, "creatingUser"),
         created=element.get("creationDateTime"),
         modified=element.get("modifiedDateTime"),
         selections=[_selection(s) for s in element.iterfind(q("PlainTextSelection"))],
         values=_values(element),
+        relative=entry is not None and outside is None and not path.startswith(INTERNAL),
+        outside=outside,
     )
     _skip_codings(element, skipped)
     return text
@@ -334,10 +384,15 @@ def _selection(element: etree._Element) -> Selection:
         guid=_guid(element),
         start=int(element.get("startPosition")),
         end=int(element.get("endPosition")),
-        user=_guid(element, "creatingUser"),
+        user=_optional_guid(element, "creatingUser"),
         created=element.get("creationDateTime"),
         modified=element.get("modifiedDateTime"),
         codes=[_guid(ref, "targetGUID") for ref in element.iterfind(_path("Coding", "CodeRef"))],
+        coders=[
+            _optional_guid(coding, "creatingUser")
+            for coding in element.iterfind(q("Coding"))
+            for _ in coding.iterfind(q("CodeRef"))
+        ],
         notes=[_guid(ref, "targetGUID") for ref in element.iterfind(q("NoteRef"))],
         description=_child_text(element, "Description"),
     )
@@ -347,7 +402,7 @@ def _link(element: etree._Element) -> Link:
     return Link(
         guid=_guid(element),
         name=element.get("name") or "",
-        origin=_guid(element, "originGUID"),
-        target=_guid(element, "targetGUID"),
+        origin=_optional_guid(element, "originGUID"),
+        target=_optional_guid(element, "targetGUID"),
         notes=[_guid(ref, "targetGUID") for ref in element.iterfind(q("NoteRef"))],
     )

@@ -31,7 +31,7 @@ class SavedSearchCreate(SQLModel):
 
     @field_validator("name", mode="before")
     @classmethod
-    def _strip(cls, value):  # "   " is then refused as empty
+    def _strip(cls, value: object) -> object:  # "   " is then refused as empty
         return value.strip() if isinstance(value, str) else value
 
 

@@ -2,51 +2,48 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, HTTPException, Response
-from sqlalchemy.exc import IntegrityError
-from sqlmodel import select
+from fastapi import APIRouter, Response
+from sqlmodel import col, select
 
 from backend.api.auth import ProjectCoder, ProjectMember
 from backend.api.deps import Id, SessionDep
+from backend.api.errors import http_error
+from backend.api.filters import Filter, Filters, ids, texts
 from backend.api.listing import ListParamsDep, paginate
+from backend.saved_searches import service
 from backend.saved_searches.models import SavedSearch, SavedSearchCreate, SavedSearchPublic
 
 router = APIRouter(prefix="/api/projects/{project_id}/saved-searches", tags=["search"])
 SORTABLE = {"id", "name", "created_at"}
+FILTERS = Filters(
+    Filter("id", ids, "in", SavedSearch.id),
+    Filter("q", texts, "contains", SavedSearch.name),
+)
 
 
 @router.get("", response_model=list[SavedSearchPublic])
 async def list_saved(
     member: ProjectMember, session: SessionDep, response: Response, params: ListParamsDep
-):
-    if set(params.filters) - {"q"}:
-        raise HTTPException(400, "saved searches filter by 'q' only")
-    stmt = select(SavedSearch).where(SavedSearch.project_id == member.project.id)
-    if params.filters.get("q"):
-        stmt = stmt.where(SavedSearch.name.ilike(f"%{params.filters['q']}%"))
+) -> list[SavedSearch]:
+    stmt = select(SavedSearch).where(
+        col(SavedSearch.project_id) == member.project_id, *await FILTERS.where(params.filters)
+    )
     return await paginate(session, stmt, SavedSearch, params, SORTABLE, response, "saved-searches")
 
 
 @router.post("", response_model=SavedSearchPublic, status_code=201)
-async def create_saved(body: SavedSearchCreate, member: ProjectCoder, session: SessionDep):
-    if len(str(body.filters)) > 10_000:
-        raise HTTPException(422, "the saved filters are too large")
-    saved = SavedSearch(
-        project_id=member.project.id, created_by=member.user.id, **body.model_dump()
-    )
-    session.add(saved)
+async def create_saved(
+    body: SavedSearchCreate, member: ProjectCoder, session: SessionDep
+) -> SavedSearch:
     try:
-        await session.commit()
-    except IntegrityError as exc:
-        await session.rollback()
-        raise HTTPException(409, f"a saved search named '{body.name}' already exists") from exc
-    return saved
+        return await service.create(session, member.project_id, member.user_id, body)
+    except service.SavedSearchError as exc:
+        raise http_error(exc) from exc
 
 
 @router.delete("/{saved_id}", status_code=204)
-async def delete_saved(saved_id: Id, member: ProjectCoder, session: SessionDep):
-    saved = await session.get(SavedSearch, saved_id)
-    if saved is None or saved.project_id != member.project.id:
-        raise HTTPException(404, f"saved search {saved_id} not found")
-    await session.delete(saved)
-    await session.commit()
+async def delete_saved(saved_id: Id, member: ProjectCoder, session: SessionDep) -> None:
+    try:
+        await service.delete(session, member.project_id, saved_id)
+    except service.SavedSearchError as exc:
+        raise http_error(exc) from exc

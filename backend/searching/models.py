@@ -6,6 +6,7 @@ import datetime as dt
 
 from sqlmodel import SQLModel
 
+from backend.citations import Location
 from backend.documents.models import PassagePublic
 
 
@@ -34,6 +35,8 @@ class SearchHitPublic(SQLModel):
     highlights: list[str]
     passage: PassagePublic
     document: DocumentSummary
+    location: Location  # where the passage stands in the original file
+    citation: str  # README, "Citations"
     annotations: list[HitAnnotation] = []
 
 
@@ -46,6 +49,12 @@ class FacetValue(SQLModel):
 class SearchResponse(SQLModel):
     query: str
     engine: str
+    mode: str = "lexical"  # lexical, semantic or hybrid
+    # The words were matched loosely (at least some of them, not all): `note` says how.
+    relaxed: bool = False
+    note: str | None = None
+    # Semantic and hybrid: the embedding model (name@version#hash) that ranked the hits.
+    model: str | None = None
     total: int
     offset: int
     limit: int

@@ -8,9 +8,14 @@ from dataclasses import dataclass
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from backend.annotations.links import code_ids_of
 from backend.annotations.models import Annotation
-from backend.annotations.service import code_ids_of
-from backend.documents.models import Document, Passage
+from backend.citations import Source, cite, passage_locations
+from backend.core.config import Settings
+from backend.core.ids import stored
+from backend.documents.models import Document, Passage, PassagePublic
+from backend.searching import modes
+from backend.searching.facets import candidate_facets
 from backend.searching.models import (
     DocumentSummary,
     FacetValue,
@@ -18,8 +23,12 @@ from backend.searching.models import (
     SearchHitPublic,
     SearchResponse,
 )
-from search.base import Filters, SearchEngine, SearchRequest
-from search.query import prepare
+from backend.searching.modes import SearchMode
+from backend.visibility import Viewer
+from search.base import FacetCount, Filters, SearchEngine, SearchHit, SearchRequest
+from search.errors import SearchError
+from search.highlight import highlight
+from search.query import Node, prepare
 
 
 @dataclass(frozen=True)
@@ -30,65 +39,146 @@ class SearchInput:
     limit: int = 20
     cursor: str | None = None
     facets: bool = True
+    mode: SearchMode = SearchMode.lexical
+
+
+@dataclass
+class _Answer:
+    """What a mode found, before rows are loaded from SQL."""
+
+    total: int
+    hits: list[SearchHit]
+    facets: dict[str, tuple[FacetCount, ...]]
+    next_cursor: str | None = None
+    relaxed: modes.Relaxed | None = None
+    model: str | None = None
 
 
 async def run_search(
-    session: AsyncSession, engine: SearchEngine, given: SearchInput
+    session: AsyncSession,
+    engine: SearchEngine,
+    viewer: Viewer,
+    given: SearchInput,
+    settings: Settings,
 ) -> SearchResponse:
+    """`given.filters` come from filter_params, which already narrowed them to what the
+    viewer may see; the hits' annotations are narrowed here."""
     query = prepare(given.q)
-    request = SearchRequest(
-        query, given.filters, given.offset, given.limit, given.facets, given.cursor
-    )
-    result = await engine.search(request)
-    ids = [h.passage_id for h in result.hits]
-    rows = await _load(session, ids)
+    if given.mode == SearchMode.lexical:
+        answer = await _lexical(engine, query, given)
+    else:
+        answer = await _by_meaning(session, engine, settings, query, given)
+    rows = await _load(session, [h.passage_id for h in answer.hits])
+    located = await passage_locations(session, [p for p, _ in rows.values()])
     hits = [
         SearchHitPublic(
             score=h.score,
             highlights=list(h.highlights),
-            passage=rows[h.passage_id][0],
+            passage=PassagePublic.model_validate(rows[h.passage_id][0]),
             document=_summary(rows[h.passage_id][1]),
+            location=located[h.passage_id],
+            citation=cite(Source.of(rows[h.passage_id][1]), located[h.passage_id]),
         )
-        for h in result.hits
+        for h in answer.hits
         if h.passage_id in rows  # a passage deleted since indexing is skipped
     ]
-    await _attach_annotations(session, hits)
+    await _attach_annotations(session, viewer, hits)
     facets = {
-        k: [FacetValue(value=f.value, count=f.count) for f in v] for k, v in result.facets.items()
+        k: [FacetValue(value=f.value, count=f.count) for f in v] for k, v in answer.facets.items()
     }
     await _label_documents(session, facets.get("document_id", []))
     return SearchResponse(
         query=given.q,
         engine=engine.name,
-        total=result.total,
+        mode=given.mode,
+        relaxed=answer.relaxed is not None,
+        note=answer.relaxed.note if answer.relaxed else None,
+        model=answer.model,
+        total=answer.total,
         offset=given.offset,
         limit=given.limit,
         hits=hits,
         facets=facets,
-        next_cursor=result.next_cursor,
+        next_cursor=answer.next_cursor,
     )
 
 
-async def _attach_annotations(session: AsyncSession, hits: list[SearchHitPublic]) -> None:
-    """Each hit carries the live annotations that overlap its passage."""
+async def _lexical(engine: SearchEngine, query: Node, given: SearchInput) -> _Answer:
+    request = SearchRequest(
+        query, given.filters, given.offset, given.limit, given.facets, given.cursor
+    )
+    result, loose = await modes.lexical(engine, query, request)
+    return _Answer(result.total, list(result.hits), result.facets, result.next_cursor, loose)
+
+
+async def _by_meaning(
+    session: AsyncSession,
+    engine: SearchEngine,
+    settings: Settings,
+    query: Node,
+    given: SearchInput,
+) -> _Answer:
+    """Semantic or hybrid: a ranked candidate set, paged, highlighted and faceted here."""
+    if given.cursor:
+        raise SearchError(f"'cursor' pages lexical results; {given.mode} mode pages by offset")
+    k = modes.candidates_for(given.offset, given.limit)
+    if k > modes.MAX_CANDIDATES:
+        raise SearchError(
+            f"{given.mode} results go {modes.MAX_CANDIDATES} passages deep; "
+            "narrow the search with filters instead"
+        )
+    # Imported here, not at the top: it brings the model loader (ONNX Runtime, numpy)
+    # and the embedding pipeline, which lexical search, `evidence search --mode
+    # lexical` above all, never uses.
+    from backend.embedding.service import query_vector
+
+    loose: modes.Relaxed | None = None
+    vector = await query_vector(session, settings, given.q)
+    if given.mode == SearchMode.semantic:
+        ranked = await modes.semantic(engine, vector, given.filters, k)
+    else:
+        fused, loose = await modes.hybrid(engine, vector, query, given.filters, k)
+        ranked = tuple(fused)
+    model = vector[1]
+    shown = modes.page(ranked, given.offset, given.limit)
+    texts = await _texts(session, [pid for pid, _ in shown])
+    marks = loose.query if loose else query
+    hits = [SearchHit(pid, score, highlight(texts.get(pid, ""), marks)) for pid, score in shown]
+    facets = await candidate_facets(session, [pid for pid, _ in ranked]) if given.facets else {}
+    return _Answer(len(ranked), hits, facets, None, loose, model)
+
+
+async def _texts(session: AsyncSession, ids: list[int]) -> dict[int, str]:
+    if not ids:
+        return {}
+    stmt = select(Passage.id, Passage.text).where(col(Passage.id).in_(ids))
+    return {stored(pid): text for pid, text in (await session.exec(stmt)).all()}
+
+
+async def _attach_annotations(
+    session: AsyncSession, viewer: Viewer, hits: list[SearchHitPublic]
+) -> None:
+    """Each hit carries the live annotations that overlap its passage (those the
+    viewer may see)."""
     versions = {h.passage.version_id for h in hits}
     if not versions:
         return
     stmt = select(Annotation).where(
+        *viewer.clauses(),
         col(Annotation.version_id).in_(versions),
         col(Annotation.deleted_at).is_(None),
         col(Annotation.orphaned).is_(False),
     )
     found = list((await session.exec(stmt)).all())
-    codes = await code_ids_of(session, [a.id for a in found])
+    codes = await code_ids_of(session, [stored(a.id) for a in found])
     for hit in hits:
         p = hit.passage
         hit.annotations = [
             HitAnnotation(
-                id=a.id,
+                id=stored(a.id),
                 start=a.start,
                 end=a.end,
-                code_ids=codes[a.id],
+                code_ids=codes[stored(a.id)],
                 author_id=a.author_id,
                 memo=a.memo,
             )
@@ -102,15 +192,15 @@ async def _load(session: AsyncSession, ids: list[int]) -> dict[int, tuple[Passag
         return {}
     stmt = (
         select(Passage, Document)
-        .join(Document, Document.id == Passage.document_id)
+        .join(Document, col(Document.id) == col(Passage.document_id))
         .where(col(Passage.id).in_(ids))
     )
-    return {p.id: (p, d) for p, d in (await session.exec(stmt)).all()}
+    return {stored(p.id): (p, d) for p, d in (await session.exec(stmt)).all()}
 
 
 def _summary(document: Document) -> DocumentSummary:
     return DocumentSummary(
-        id=document.id,
+        id=stored(document.id),
         title=document.title,
         source_type=str(document.source_type),
         document_type=str(document.document_type),

@@ -65,7 +65,7 @@ def _from_csv(text: str) -> list[TheoryCreate]:
         )
     items = []
     for row in reader:
-        fields = {columns[k]: (v or "").strip() for k, v in row.items() if columns.get(k)}
+        fields = {name: (v or "").strip() for k, v in row.items() if (name := columns.get(k))}
         if not any(fields.values()):
             continue  # blank line
         # The reader's own count: blank lines are skipped and quoted cells may span lines.
@@ -74,7 +74,9 @@ def _from_csv(text: str) -> list[TheoryCreate]:
 
 
 def _from_markdown(text: str) -> list[TheoryCreate]:
-    items, framework, paragraph, start = [], "", [], 0
+    items: list[TheoryCreate] = []
+    paragraph: list[str] = []
+    framework, start = "", 0
 
     def flush() -> None:
         if paragraph:
@@ -101,7 +103,7 @@ def _from_markdown(text: str) -> list[TheoryCreate]:
     return items
 
 
-def _theory(fields: dict, where) -> TheoryCreate:
+def _theory(fields: dict[str, str], where: str) -> TheoryCreate:
     fields = {k: v for k, v in fields.items() if v}
     try:
         return TheoryCreate.model_validate(fields)

@@ -38,7 +38,9 @@ class TheoryForm(StrEnum):
 class _Tidy(SQLModel):
     @field_validator("statement", "framework", "reason", mode="before", check_fields=False)
     @classmethod
-    def _strip(cls, value):  # "   " is then refused as empty where text is required
+    def _strip(
+        cls, value: object
+    ) -> object:  # "   " is then refused as empty where text is required
         return value.strip() if isinstance(value, str) else value
 
 
@@ -55,6 +57,8 @@ class ProgrammeTheory(TheoryBase, table=True):
     statement: str = Field(sa_column=Column(Text, nullable=False))
     version: int = 1
     created_by: int | None = Field(default=None, foreign_key="user.id")
+    # who coded it, when imported (backend/coders): null for work done here
+    coder_id: int | None = Field(default=None, foreign_key="coder.id", index=True)
     created_at: dt.datetime = Field(
         default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False)
     )
@@ -110,5 +114,9 @@ class TheoryRevisionPublic(SQLModel):
 
 
 class ImportResult(SQLModel):
+    """What an import did; a theory already here (same statement) is updated or unchanged."""
+
     created: int
-    theories: list[TheoryPublic]
+    updated: int = 0
+    unchanged: int = 0
+    theories: list[TheoryPublic]  # those created and those updated

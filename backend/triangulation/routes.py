@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse
 
 from backend.api.auth import ProjectMember
 from backend.api.deps import SessionDep
+from backend.core.ids import stored
 from backend.triangulation import service
 from backend.triangulation.scope import MAX_ID, ScopeDep
 
@@ -23,10 +24,10 @@ async def triangulation_matrix(
     scope: ScopeDep,
     rows: service.RowsKind = "theory",
     columns: service.Columns = "source_type",
-):
+) -> JSONResponse:
     """Rows: theories, CMOCs or codes; columns: source types (or organisations, or
     document types). Each cell counts distinct sources and excerpts, per stance."""
-    built = await service.build_matrix(session, member.project.id, rows, columns, scope)
+    built = await service.build_matrix(session, stored(member.project.id), rows, columns, scope)
     return JSONResponse(built)  # plain JSON: FastAPI's generic encoder is slow on 1,000 rows
 
 
@@ -40,9 +41,9 @@ async def triangulation_excerpts(
     columns: service.Columns = "source_type",
     column: Annotated[str | None, Query(max_length=300)] = None,
     stance: Literal["supports", "refutes", "refines"] | None = None,
-):
+) -> JSONResponse:
     """Every excerpt of one cell (or of the whole row without `column`), cited."""
     found = await service.cell_excerpts(
-        session, member.project.id, rows, row_id, columns, column, stance, scope
+        session, stored(member.project.id), rows, row_id, columns, column, stance, scope
     )
     return JSONResponse(jsonable_encoder(found))

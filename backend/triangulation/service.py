@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
-from sqlalchemy import String, cast, func, literal, null
+import sqlalchemy
+from sqlalchemy import Row, String, case, cast, func, label, literal, null, union_all
+from sqlalchemy.sql import Executable, Select, SQLColumnExpression
+from sqlalchemy.util.typing import TupleAny
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -12,6 +15,8 @@ from backend.annotations.models import Annotation, AnnotationCode
 from backend.citations import excerpts
 from backend.cmocs.models import Cmoc, CmocEvidence, CmocTheory
 from backend.codes.models import Code
+from backend.core.ids import stored
+from backend.core.rows import wide_rows
 from backend.documents.models import Document
 from backend.theories.models import ProgrammeTheory
 from backend.triangulation import matrix
@@ -22,11 +27,11 @@ Columns = Literal["source_type", "organisation", "document_type"]
 LABEL_CHARS = 160
 # Enum columns cast to text (PostgreSQL stores native enums) and rows fetched through
 # Core rather than the ORM: at 10,000 evidence rows that halves the time to load them.
-_SOURCE = (
-    Annotation.id,
-    Document.id,
+_SOURCE: tuple[SQLColumnExpression[Any], ...] = (
+    col(Annotation.id),
+    col(Document.id),
     cast(Document.source_type, String),
-    Document.organisation,
+    col(Document.organisation),
     cast(Document.document_type, String),
 )
 
@@ -40,109 +45,109 @@ async def rows_of(
     session: AsyncSession, project_id: int, kind: RowsKind, scope: Scope
 ) -> list[tuple[int, str]]:
     if kind == "theory":
-        stmt = select(ProgrammeTheory).where(
-            ProgrammeTheory.project_id == project_id, col(ProgrammeTheory.deleted_at).is_(None)
+        theories = select(ProgrammeTheory).where(
+            col(ProgrammeTheory.project_id) == project_id,
+            col(ProgrammeTheory.deleted_at).is_(None),
         )
         if scope.theory_id is not None:
-            stmt = stmt.where(ProgrammeTheory.id == scope.theory_id)
-        found = (await session.exec(stmt.order_by(ProgrammeTheory.id))).all()
+            theories = theories.where(col(ProgrammeTheory.id) == scope.theory_id)
+        found = (await session.exec(theories.order_by(col(ProgrammeTheory.id)))).all()
         return [
-            (t.id, _label(f"{t.framework}: {t.statement}" if t.framework else t.statement))
+            (stored(t.id), _label(f"{t.framework}: {t.statement}" if t.framework else t.statement))
             for t in found
         ]
     if kind == "cmoc":
-        stmt = select(Cmoc.id, Cmoc.title).where(*cmoc_clauses(project_id, scope))
-        found = await _rows(session, stmt.order_by(Cmoc.id))
-        return [(i, _label(title or f"CMOC {i}")) for i, title in found]
-    stmt = select(Code.id, Code.name).where(
-        Code.project_id == project_id, col(Code.deleted_at).is_(None)
+        cmocs = sqlalchemy.select(col(Cmoc.id), col(Cmoc.title))
+        cmocs = cmocs.where(*cmoc_clauses(project_id, scope)).order_by(col(Cmoc.id))
+        titled = await wide_rows(session, cmocs)
+        return [(stored(i), _label(title or f"CMOC {i}")) for i, title in titled]
+    codes = sqlalchemy.select(col(Code.id), col(Code.name)).where(
+        col(Code.project_id) == project_id, col(Code.deleted_at).is_(None)
     )
-    return [(i, name) for i, name in await _rows(session, stmt.order_by(Code.id))]
+    return [(stored(i), name) for i, name in await wide_rows(session, codes.order_by(col(Code.id)))]
 
 
-async def _evidence_stmt(session: AsyncSession, project_id: int, kind: RowsKind, scope: Scope):
+async def _evidence_stmt(
+    session: AsyncSession, project_id: int, kind: RowsKind, scope: Scope
+) -> Select[*TupleAny]:
     """One row per (row, excerpt, stance), labelled like matrix.Evidence."""
     where = await annotation_clauses(session, project_id, scope)
+    row_key: SQLColumnExpression[Any]
+    stance: SQLColumnExpression[Any]
+    part: SQLColumnExpression[Any]
+    cmoc: SQLColumnExpression[Any]
     if kind == "code":
-        row_key, stance, part, cmoc = AnnotationCode.code_id, literal("supports"), null(), null()
+        row_key, stance = col(AnnotationCode.code_id), literal("supports")
+        part, cmoc = null(), null()
     else:
-        row_key = CmocTheory.theory_id if kind == "theory" else CmocEvidence.cmoc_id
+        row_key = col(CmocTheory.theory_id if kind == "theory" else CmocEvidence.cmoc_id)
         stance = cast(CmocEvidence.stance, String)
-        part, cmoc = cast(CmocEvidence.part, String), CmocEvidence.cmoc_id
+        part, cmoc = cast(CmocEvidence.part, String), col(CmocEvidence.cmoc_id)
     columns = (row_key, *_SOURCE, stance, part, cmoc)
-    stmt = select(*(c.label(n) for c, n in zip(columns, matrix.Evidence._fields, strict=True)))
+    labelled = (label(n, c) for c, n in zip(columns, matrix.Evidence._fields, strict=True))
+    stmt = sqlalchemy.select(*labelled)
     if kind == "code":
         stmt = stmt.select_from(AnnotationCode).join(
-            Annotation, Annotation.id == AnnotationCode.annotation_id
+            Annotation, col(Annotation.id) == AnnotationCode.annotation_id
         )
     else:
         stmt = (
             stmt.select_from(CmocEvidence)
-            .join(Cmoc, Cmoc.id == CmocEvidence.cmoc_id)
-            .join(Annotation, Annotation.id == CmocEvidence.annotation_id)
+            .join(Cmoc, col(Cmoc.id) == CmocEvidence.cmoc_id)
+            .join(Annotation, col(Annotation.id) == CmocEvidence.annotation_id)
             .where(*cmoc_clauses(project_id, scope))
         )
         if kind == "theory":
-            stmt = stmt.join(CmocTheory, CmocTheory.cmoc_id == Cmoc.id)
-    return stmt.join(Document, Document.id == Annotation.document_id).where(*where)
+            stmt = stmt.join(CmocTheory, col(CmocTheory.cmoc_id) == Cmoc.id)
+    return stmt.join(Document, col(Document.id) == Annotation.document_id).where(*where)
 
 
-async def evidence_of(session: AsyncSession, project_id: int, kind: RowsKind, scope: Scope) -> list:
-    """Rows shaped like matrix.Evidence (plain tuples: 10,000 named tuples cost ~30 ms)."""
-    return await _rows(session, await _evidence_stmt(session, project_id, kind, scope))
-
-
-async def counts_in_sql(
+async def counts(
     session: AsyncSession, project_id: int, kind: RowsKind, columns: Columns, scope: Scope
 ) -> matrix.Counts:
-    """The matrix counted by the database (GROUP BY), for exports: slower than
-    counting in Python at 10,000 excerpts, but memory does not grow with them."""
-    sub = (await _evidence_stmt(session, project_id, kind, scope)).subquery()
-    column = func.coalesce(sub.c[columns], matrix.NONE_KEY)
-    distinct = (
-        func.count(sub.c.document_id.distinct()),
-        func.count(sub.c.annotation_id.distinct()),
+    """The matrix counted once, by the database, in one statement: four GROUP BYs
+    (per cell and stance, per cell, per row and stance, per row) over one evidence
+    CTE, each with distinct sources and excerpts; the per-row one also counts the
+    supporting source types and whether anything refutes (the statuses)."""
+    ev = (await _evidence_stmt(session, project_id, kind, scope)).cte("evidence")
+    column = func.coalesce(ev.c[columns], matrix.NONE_KEY)
+    measures = (
+        func.count(ev.c.document_id.distinct()),
+        func.count(ev.c.annotation_id.distinct()),
+        func.count(case((ev.c.stance.in_(matrix.SUPPORTING), ev.c.source_type)).distinct()),
+        func.max(case((ev.c.stance == "refutes", 1), else_=0)),
     )
-    out = matrix.Counts()
+    parts = []
     for by_column, by_stance in ((True, True), (True, False), (False, True), (False, False)):
-        keys = [
-            sub.c.row_id,
-            column if by_column else null(),
-            sub.c.stance if by_stance else null(),
-        ]
+        keys = (ev.c.row_id, column if by_column else null(), ev.c.stance if by_stance else null())
         grouped = [k for k, on in zip(keys, (True, by_column, by_stance), strict=True) if on]
-        stmt = select(*keys, *distinct).group_by(*grouped)
-        for row_id, col_key, stance, n_sources, n_excerpts in await _rows(session, stmt):
-            out.sources[(row_id, col_key, stance)] = n_sources
-            out.excerpts[(row_id, col_key, stance)] = n_excerpts
-            if col_key is not None:
-                out.columns.add(col_key)
-    stmt = select(sub.c.row_id, sub.c.source_type).where(sub.c.stance.in_(matrix.SUPPORTING))
-    for row_id, _ in await _rows(session, stmt.distinct()):
-        out.supporting_types[row_id] += 1
-    stmt = select(sub.c.row_id).where(sub.c.stance == "refutes").distinct()
-    out.refuting = {row_id for (row_id,) in await _rows(session, stmt)}
+        parts.append(sqlalchemy.select(*keys, *measures).group_by(*grouped))
+    out = matrix.Counts()
+    for row_id, col_key, stance, n_sources, n_excerpts, types, refutes in await _any_rows(
+        session, union_all(*parts)
+    ):
+        out.sources[(row_id, col_key, stance)] = n_sources
+        out.excerpts[(row_id, col_key, stance)] = n_excerpts
+        if col_key is not None:
+            out.columns.add(col_key)
+        elif stance is None:
+            out.supporting_types[row_id] = types
+            if refutes:
+                out.refuting.add(row_id)
     return out
 
 
-async def _rows(session: AsyncSession, stmt) -> list:
+async def _any_rows(session: AsyncSession, stmt: Executable) -> list[Row[*TupleAny]]:
+    """Rows of a statement whose columns the type checker cannot follow (a UNION)."""
     return list((await (await session.connection()).execute(stmt)).all())
 
 
 async def build_matrix(
-    session: AsyncSession,
-    project_id: int,
-    kind: RowsKind,
-    columns: Columns,
-    scope: Scope,
-    in_sql: bool = False,
-) -> dict:
+    session: AsyncSession, project_id: int, kind: RowsKind, columns: Columns, scope: Scope
+) -> dict[str, Any]:
     rows = await rows_of(session, project_id, kind, scope)
-    if in_sql:
-        counts = await counts_in_sql(session, project_id, kind, columns, scope)
-    else:
-        counts = matrix.Counts.of(await evidence_of(session, project_id, kind, scope), columns)
-    return {"rows_kind": kind, "columns_by": columns} | matrix.assemble(rows, counts, columns)
+    found = await counts(session, project_id, kind, columns, scope)
+    return {"rows_kind": kind, "columns_by": columns} | matrix.assemble(rows, found, columns)
 
 
 async def cell_excerpts(
@@ -154,19 +159,23 @@ async def cell_excerpts(
     column: str | None,
     stance: str | None,
     scope: Scope,
-) -> list[dict]:
-    """The excerpts behind one cell (or a whole row when `column` is None)."""
-    chosen = [
-        e
-        for e in map(matrix.Evidence._make, await evidence_of(session, project_id, kind, scope))
-        if e.row_id == row_id
-        and (column is None or matrix.column_of(e, columns) == column)
-        and (stance is None or e.stance == stance)
-    ]
+) -> list[dict[str, Any]]:
+    """The excerpts behind one cell (or a whole row when `column` is None), chosen
+    by the database from the same evidence rows the counts came from."""
+    ev = (await _evidence_stmt(session, project_id, kind, scope)).subquery()
+    stmt = sqlalchemy.select(ev).where(ev.c.row_id == row_id)
+    if column is not None:
+        stmt = stmt.where(func.coalesce(ev.c[columns], matrix.NONE_KEY) == column)
+    if stance is not None:
+        stmt = stmt.where(ev.c.stance == stance)
+    chosen = [matrix.Evidence._make(r) for r in await wide_rows(session, stmt)]
     cited = await excerpts(session, {e.annotation_id for e in chosen})
     chosen.sort(key=lambda e: (e.document_id, cited[e.annotation_id].start, e.annotation_id))
     return [
         cited[e.annotation_id].as_dict()
         | {"stance": e.stance, "part": e.part, "cmoc_id": e.cmoc_id}
+        # page and speaker also flat, as the web app's drawer reads them
+        | {"page": cited[e.annotation_id].location.page}
+        | {"speaker": cited[e.annotation_id].location.speaker}
         for e in chosen
     ]

@@ -8,11 +8,14 @@ pipeline, the same way for every format.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ClassVar, Protocol
 
 from unstructured.documents.elements import Element
+
+from ingest.ocr import PageSource
 
 HEAD_BYTES = 8192
 
@@ -41,6 +44,21 @@ class Extracted:
     elements: list[Element]
     page_count: int | None = None
     title: str | None = None  # from file metadata (PDF info, DOCX core properties)
+    # Where the page numbers come from: "rendered" (a real rendering such as the PDF
+    # itself), "approximate" (an estimate), "none" (the format has no pages).
+    pagination: str = "none"
+    # A real rendering of the file (LibreOffice's PDF of an Office file), asked for only
+    # when pages matter (not for transcripts): the pipeline aligns its pages with the text.
+    renderer: Callable[[], Rendering] | None = None
+    warnings: list[str] = field(default_factory=list)  # said to the user with the document
+    # Paged formats read from a text layer or by OCR: where each page's text came from.
+    page_sources: list[PageSource] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Rendering:
+    pages: list[str] | None  # the text of each rendered page, or None and why_not
+    why_not: str = ""
 
 
 class FormatAdapter(Protocol):

@@ -12,10 +12,11 @@ from ingest.formats.zipguard import zip_names
 ZIP_MAGIC = b"PK\x03\x04"
 
 
-class _OfficeAdapter:
+class OfficeAdapter:
     name: ClassVar[str]
     marker: ClassVar[str]  # the part every file of this kind contains
     zip_container: ClassVar[bool] = True
+    pagination: ClassVar[str] = "approximate"
 
     def score(self, probe: FileProbe) -> int:
         if not probe.head.startswith(ZIP_MAGIC):
@@ -28,19 +29,25 @@ class _OfficeAdapter:
     def extract(self, path: Path) -> Extracted:
         elements = run_partitioner(self.name, path)
         pages = [e.metadata.page_number for e in elements if e.metadata.page_number]
-        return Extracted(elements=elements, page_count=max(pages) if pages else None)
+        return Extracted(
+            elements=elements,
+            page_count=max(pages) if pages else None,
+            pagination=self.pagination,
+        )
 
 
-class DocxAdapter(_OfficeAdapter):
-    name = "docx"
-    marker = "word/"
+class PptxAdapter(OfficeAdapter):
+    """Pages are slides, numbered as PowerPoint numbers them (hidden slides count), which is
+    what a reader cites; a rendering would only repeat them (and skips hidden slides)."""
 
-
-class PptxAdapter(_OfficeAdapter):
     name = "pptx"
     marker = "ppt/"
+    pagination = "rendered"
 
 
-class XlsxAdapter(_OfficeAdapter):
+class XlsxAdapter(OfficeAdapter):
+    """Pages are sheets (1-based, in workbook order), not printed pages: approximate. A
+    rendering would give printed pages, which depend on print areas and nobody cites."""
+
     name = "xlsx"
     marker = "xl/"

@@ -19,11 +19,14 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 from unstructured.documents import elements as el
 
+from ingest import ocr
 from ingest.errors import IngestError, NeedsOCR
+from ingest.formats import scan
 from ingest.formats.base import Extracted, FileProbe
+from ingest.formats.lines import MARGIN, MARGIN_MIN_PT
+from ingest.formats.lines import Line as _Line
+from ingest.ocr import OcrOptions, PageSource
 
-MARGIN = 0.07  # share of the page height, top and bottom, where running headers live
-MARGIN_MIN_PT = 56  # footers sit a fixed distance from the edge, so landscape pages need this
 MIN_CHARS_PER_PAGE = 20  # below this on average the text layer is missing (a scan)
 SOFT_HYPHEN = "\ufffe"  # pdfium's marker for a line-end hyphen it joined across lines
 _PREFIXES = frozenset(["anti", "co", "cross", "ex", "multi", "non", "post", "pre", "self", "well"])
@@ -31,6 +34,15 @@ _PREFIXES = frozenset(["anti", "co", "cross", "ex", "multi", "non", "post", "pre
 _LINE = re.compile(r"[^\r\n]+")
 _WORD_CHAR = re.compile(r"\w")
 _GLYPH_BULLET = re.compile(r"^(?:[•●▪■◦‣∙○◆❖➢➤►✓✔\ue000-\uf8ff]\s*|[-–—*o]\s+)")
+# OCR reads round bullets as ¢, «, © or °; only OCR'd lines are read that way, since in a
+# text layer "© NHS England" is the text itself and must not lose its sign.
+_OCR_BULLET = re.compile(r"^(?:[•●▪■◦‣∙○◆❖➢➤►✓✔\ue000-\uf8ff]\s*|[-–—*o¢«©°]\s+)")
+
+
+def _bullet(line: _Line) -> re.Pattern[str]:
+    return _OCR_BULLET if line.para >= 0 else _GLYPH_BULLET
+
+
 _NUMBERED = re.compile(r"^\(?(?:\d{1,3}[.)](?:\s+|(?=[A-Z]))|(?:[a-zA-Z]|[ivx]{1,5})[.)]\s+)")
 _PAGE_ANYWHERE = re.compile(r"^page\s+\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?$", re.I)
 _PAGE_IN_MARGIN = re.compile(r"^[-–—]?\s*(?:\d{1,4}|[ivxlc]{1,7})\s*[-–—]?(?:\s*/\s*\d{1,4})?$")
@@ -47,26 +59,14 @@ _LOCKED = "The PDF is password-protected; remove the password and upload it agai
 _LOCKED_CODES = (pdfium_c.FPDF_ERR_PASSWORD, pdfium_c.FPDF_ERR_SECURITY)
 _DAMAGED = "The PDF is damaged or incomplete (e.g. truncated) and cannot be opened; re-export it."
 _ROLE_CLASS = {"top": el.Header, "bottom": el.Footer, "page": el.PageNumber}
-_PDFIUM_LOCK = threading.Lock()  # pdfium is not thread-safe; concurrent calls can crash
-
-
-@dataclass(slots=True)
-class _Line:
-    text: str
-    page: int  # 1-based
-    size: float  # effective font size in points, to the half point
-    bold: bool
-    y: float  # baseline, up from the page bottom
-    y_end: float  # baseline of the last char (pdfium may join hyphenated lines into one)
-    zone: str  # "top"/"bottom" when in the page margin, else ""
-    role: str = ""  # "top"/"bottom" (running header/footer), "page" (page number) or ""
+PDFIUM_LOCK = threading.Lock()  # pdfium is not thread-safe; concurrent calls can crash
 
 
 @dataclass(slots=True)
 class _Run:
     lines: list[_Line]
     soft: bool  # split from the previous run only by a font change, not by layout
-    kind: type[el.Element] = el.NarrativeText
+    kind: type[el.Text] = el.NarrativeText
 
 
 @dataclass(frozen=True)
@@ -82,20 +82,63 @@ class PdfAdapter:
     def score(self, probe: FileProbe) -> int:
         return 100 if b"%PDF-" in probe.head[:1024] else 0
 
-    def extract(self, path: Path) -> Extracted:
-        with _PDFIUM_LOCK, closing(_open(path)) as doc:
+    def extract(self, path: Path, ocr_options: OcrOptions | None = None) -> Extracted:
+        options = ocr_options or OcrOptions()
+        with PDFIUM_LOCK:
+            doc = _open(path)
+        try:
             count = len(doc)
             if count == 0:
                 raise IngestError("The PDF has no pages.")
-            lines = [line for index in range(count) for line in _page_lines(doc, index)]
-            title = _metadata_title(doc)
+            lines: list[_Line] = []
+            sources: list[PageSource] = []
+            for index in range(count):  # one page at a time: a 500-page scan is one page big
+                page_lines, source = _read_page(doc, index, options)
+                lines += page_lines
+                sources.append(source)
+                if options.progress is not None:
+                    options.progress(index + 1, count)
+            with PDFIUM_LOCK:
+                title = _metadata_title(doc)
+        finally:
+            with PDFIUM_LOCK:
+                doc.close()
         if sum(len(line.text) for line in lines) < MIN_CHARS_PER_PAGE * count:
-            raise NeedsOCR(
-                "The PDF has no text layer (it looks scanned or image-only); "
-                "it needs OCR before its text can be searched.",
-                count,
-            )
-        return Extracted(elements=_elements(lines, count), page_count=count, title=title)
+            raise NeedsOCR(_no_text(sources), count)
+        return Extracted(
+            elements=elements_of(lines, count),
+            page_count=count,
+            title=title,
+            pagination="rendered",
+            page_sources=sources,
+        )
+
+
+def _read_page(
+    doc: pdfium.PdfDocument, index: int, options: OcrOptions
+) -> tuple[list[_Line], PageSource]:
+    """A page's lines from its text layer, or from OCR when it has no usable one. The
+    pdfium lock is held to read and render, not while the OCR engine works."""
+    with PDFIUM_LOCK:
+        lines = _page_lines(doc, index)
+        with closing(doc[index]) as page:
+            if not scan.needs_ocr(page, lines) or not ocr.available():
+                return lines, PageSource(index + 1, scan.TEXT_LAYER)
+            image = scan.render(page)
+    return scan.ocr_lines(image, index + 1, options.languages)
+
+
+def _no_text(sources: list[PageSource]) -> str:
+    if not any(source.text_source == scan.OCR for source in sources):
+        return (
+            "The PDF has no text layer (it looks scanned or image-only) and no OCR engine is "
+            "installed here (scripts/setup.sh installs tesseract-ocr); it needs OCR before "
+            "its text can be searched."
+        )
+    return (
+        "The PDF has no text layer and OCR found no readable text on its pages "
+        "(blank, or too faint to read)."
+    )
 
 
 def _open(path: Path) -> pdfium.PdfDocument:
@@ -179,7 +222,7 @@ def _lines_of(textpage: pdfium.PdfTextPage, page: int, bottom: float, top: float
     return lines
 
 
-def _elements(lines: list[_Line], page_count: int) -> list[el.Element]:
+def elements_of(lines: list[_Line], page_count: int) -> list[el.Element]:
     stats = _stats(lines, page_count)
     for line in lines:
         line.role = _role(line, stats)
@@ -190,9 +233,9 @@ def _elements(lines: list[_Line], page_count: int) -> list[el.Element]:
         run.kind = _classify(run, flows_on, stats)
     runs = _merge_soft_breaks(runs)
     depths = _title_depths(runs)
-    elements = []
+    elements: list[el.Element] = []
     for run in runs:
-        text = _clean(_join(run.lines), run.kind)
+        text = _clean(_join(run.lines), run.kind, _bullet(run.lines[0]))
         if text:
             depth = depths.get(_title_key(run)) if run.kind is el.Title else None
             meta = el.ElementMetadata(page_number=run.lines[0].page, category_depth=depth)
@@ -259,8 +302,10 @@ def _runs(lines: list[_Line], stats: _Stats) -> list[_Run]:
 def _break(prev: _Line | None, line: _Line, stats: _Stats) -> str:
     if prev is None or prev.page != line.page or prev.role or line.role:
         return "hard"
-    if _GLYPH_BULLET.match(line.text) or _NUMBERED.match(line.text):
+    if _bullet(line).match(line.text) or _NUMBERED.match(line.text):
         return "hard"
+    if line.para >= 0:  # OCR: the engine's paragraphs, not spacing measured on a scan
+        return "hard" if line.para != prev.para else ""
     drop = prev.y_end - line.y
     scale = max(prev.size, line.size) / stats.body
     # More than body line spacing is a paragraph break; going up is a new column or cell.
@@ -271,14 +316,14 @@ def _break(prev: _Line | None, line: _Line, stats: _Stats) -> str:
     return "soft" if (prev.size, prev.bold) != (line.size, line.bold) else ""
 
 
-def _classify(run: _Run, flows_on: bool, stats: _Stats) -> type[el.Element]:
+def _classify(run: _Run, flows_on: bool, stats: _Stats) -> type[el.Text]:
     first = run.lines[0]
     if first.role:
         return _ROLE_CLASS[first.role]
     words = sum(len(line.text.split()) for line in run.lines)
     if first.size >= stats.body + max(1.0, stats.body * 0.08) and words <= 30:
         return el.Title
-    if _GLYPH_BULLET.match(first.text):
+    if _bullet(first).match(first.text):
         return el.ListItem
     short = words <= 12 and not run.lines[-1].text.endswith(".")
     # Bold text running into regular text without a break is emphasis, not a heading.
@@ -337,7 +382,7 @@ def _resolve_hyphen(match: re.Match[str]) -> str:
     return left + ("-" if keep else "")
 
 
-def _clean(text: str, kind: type[el.Element]) -> str:
+def _clean(text: str, kind: type[el.Element], bullet: re.Pattern[str]) -> str:
     if kind is el.ListItem:
-        text = _GLYPH_BULLET.sub("", text, count=1)
+        text = bullet.sub("", text, count=1)
     return " ".join(_JUNK.sub(" ", text).split())

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from ingest.errors import IngestError, UnsupportedFormat
 from ingest.formats.base import FileProbe, FormatAdapter
+from ingest.formats.docx import DocxAdapter
+from ingest.formats.image import ImageAdapter
 from ingest.formats.markup import HtmlAdapter, MarkdownAdapter, TextAdapter
-from ingest.formats.office import DocxAdapter, PptxAdapter, XlsxAdapter
+from ingest.formats.office import PptxAdapter, XlsxAdapter
 from ingest.formats.pdf import PdfAdapter
 
 ADAPTERS: tuple[FormatAdapter, ...] = (
@@ -16,6 +18,7 @@ ADAPTERS: tuple[FormatAdapter, ...] = (
     HtmlAdapter(),
     MarkdownAdapter(),
     TextAdapter(),
+    ImageAdapter(),
 )
 
 # Formats people will try that no adapter reads: say so plainly.
@@ -23,8 +26,6 @@ _KNOWN_UNSUPPORTED = {
     b"\xd0\xcf\x11\xe0": "an old Office 97-2003 file (.doc, .xls, .ppt); save it as DOCX, "
     "XLSX, PPTX or PDF and upload that",
     b"{\\rtf": "an RTF file; save it as DOCX or PDF and upload that",
-    b"\x89PNG": "an image; scanned pages must be a PDF (OCR is not yet available)",
-    b"\xff\xd8\xff": "an image; scanned pages must be a PDF (OCR is not yet available)",
 }
 
 
@@ -55,5 +56,5 @@ def pick(probe: FileProbe) -> FormatAdapter:
     ext = f".{probe.extension} " if probe.extension else ""
     raise UnsupportedFormat(
         f"This {ext}file is not in a format that can be read. Supported: PDF, DOCX, PPTX, "
-        "XLSX, HTML, Markdown and plain text."
+        "XLSX, HTML, Markdown, plain text and images (PNG, JPEG, TIFF)."
     )

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from search.base import Filters
+from typing import Any
+
+from search.base import Filters, coded_mark
 from search.query import And, Node, Not, Or, Phrase, Term
 
 FUZZY_MAX_EXPANSIONS = 50
@@ -16,7 +18,8 @@ def to_query(node: Node) -> dict:
             "match_phrase": {"text.exact": {"query": " ".join(node.words), "slop": node.slop or 0}}
         }
     if isinstance(node, Or):
-        return {"bool": {"should": [to_query(c) for c in node.children], "minimum_should_match": 1}}
+        should = [to_query(c) for c in node.children]
+        return {"bool": {"should": should, "minimum_should_match": node.min_match}}
     if isinstance(node, And):
         must = [to_query(c) for c in node.children if not isinstance(c, Not)]
         must_not = [to_query(c.child) for c in node.children if isinstance(c, Not)]
@@ -25,15 +28,28 @@ def to_query(node: Node) -> dict:
 
 
 def _term(node: Term) -> dict:
+    """Prefixes and fuzzy terms are analysed by Elasticsearch (THE folding, lower case),
+    not sent as raw terms: "Straß*" must find "strasse" as the SQLite engine does."""
+    typed = node.raw or node.text
     if node.prefix:
-        return {"prefix": {"text.exact": {"value": node.text}}}
+        return {
+            "simple_query_string": {
+                "query": f"{typed}*",
+                "fields": ["text.exact"],
+                "flags": "PREFIX",  # nothing else in the typed word is an operator
+                "analyze_wildcard": True,
+                "default_operator": "and",
+            }
+        }
     if node.fuzzy is not None:
         return {
-            "fuzzy": {
+            "match": {
                 "text.exact": {
-                    "value": node.text,
+                    "query": typed,
                     "fuzziness": node.fuzzy,
                     "max_expansions": FUZZY_MAX_EXPANSIONS,
+                    "prefix_length": 0,
+                    "operator": "and",
                 }
             }
         }
@@ -48,13 +64,11 @@ def to_filters(filters: Filters) -> list[dict]:
         ("document_type", filters.document_types),
         ("organisation", filters.organisations),
         ("document_id", filters.document_ids),
-        ("code_ids", filters.code_ids),
-        ("coder_ids", filters.coder_ids),
+        ("speaker_role", filters.speaker_roles),
     ):
         if values:
             clauses.append({"terms": {field: list(values)}})
-    if filters.annotated is not None:
-        clauses.append({"term": {"annotated": filters.annotated}})
+    clauses.extend(_annotation_filters(filters))
     bounds = {}
     if filters.date_from:
         bounds["gte"] = filters.date_from.isoformat()
@@ -63,3 +77,37 @@ def to_filters(filters: Filters) -> list[dict]:
     if bounds:
         clauses.append({"range": {"date": bounds}})
     return clauses
+
+
+def _annotation_filters(filters: Filters) -> list[dict]:
+    """Code, coder and annotated filters; on `own_codings` documents they look at one
+    coder's `coded` marks instead of everyone's codes and coders."""
+    own = filters.own_codings
+    me = own.coder_id if own else 0
+    nothing: dict[str, Any] = {"bool": {"must_not": {"match_all": {}}}}
+    pairs: list[tuple[dict, dict]] = []
+    if filters.code_ids:
+        mine = [coded_mark(me, c) for c in filters.code_ids]
+        pairs.append(({"terms": {"code_ids": list(filters.code_ids)}}, {"terms": {"coded": mine}}))
+    if filters.coder_ids:
+        mine_only = {"term": {"coded": coded_mark(me)}} if me in filters.coder_ids else nothing
+        pairs.append(({"terms": {"coder_ids": list(filters.coder_ids)}}, mine_only))
+    if filters.annotated is not None:
+        marked = {"term": {"coded": coded_mark(me)}}
+        own_clause = marked if filters.annotated else {"bool": {"must_not": marked}}
+        pairs.append(({"term": {"annotated": filters.annotated}}, own_clause))
+    if own is None or not own.document_ids:
+        return [everyone for everyone, _ in pairs]
+    blind = {"terms": {"document_id": list(own.document_ids)}}
+    return [
+        {
+            "bool": {
+                "should": [
+                    {"bool": {"must_not": blind, "filter": everyone}},
+                    {"bool": {"filter": [blind, own_clause]}},
+                ],
+                "minimum_should_match": 1,
+            }
+        }
+        for everyone, own_clause in pairs
+    ]

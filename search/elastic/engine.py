@@ -3,6 +3,9 @@
 Passages live in a versioned index behind an alias (search/elastic/mapping.py).
 Writes go through the alias with refresh=wait_for, so a finished ingest job is
 searchable at once; `rebuild` fills a new index and swaps the alias atomically.
+An index (not an alias) under the alias's name, as an older install or a restored
+snapshot may leave, keeps serving until a rebuild replaces it in the same atomic
+alias change. Shards and replicas come from the settings (a cluster has more).
 """
 
 from __future__ import annotations
@@ -10,7 +13,9 @@ from __future__ import annotations
 import uuid
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
+from typing import Any, cast
 
+from elastic_transport.client_utils import DEFAULT
 from elasticsearch import (
     ApiError,
     AsyncElasticsearch,
@@ -23,6 +28,7 @@ from elasticsearch.helpers import BulkIndexError, async_bulk
 from search.base import (
     FACET_FIELDS,
     FacetCount,
+    NearestRequest,
     PassageDoc,
     SearchHit,
     SearchRequest,
@@ -32,12 +38,12 @@ from search.base import (
 from search.cursor import decode_cursor, encode_cursor
 from search.elastic.dsl import to_filters, to_query
 from search.elastic.mapping import (
-    MAPPING_VERSION,
     MAPPINGS,
-    SETTINGS,
     alias_name,
     index_name,
+    index_settings,
 )
+from search.elastic.vectors import nearest_body, nearest_hits, vector_source
 from search.errors import EngineUnavailable, SearchError
 from search.highlight import FRAGMENT_CHARS, MAX_FRAGMENTS
 from search.similar import MAX_TERMS, candidate_stems
@@ -67,15 +73,36 @@ class ElasticsearchEngine:
     name = "elasticsearch"
     supports_fuzzy = True
 
-    def __init__(self, url: str, prefix: str = "evidence") -> None:
+    def __init__(
+        self,
+        url: str,
+        prefix: str = "evidence",
+        *,
+        api_key: str | None = None,
+        ca_certs: str | None = None,
+        shards: int = 1,
+        replicas: int = 0,
+    ) -> None:
         self.url = url
         self.prefix = prefix
         self.alias = alias_name(prefix)
-        self.client = AsyncElasticsearch(url, request_timeout=30, max_retries=1)
+        self.settings = index_settings(shards, replicas)
+        # An https URL is verified against the system's CAs, or ca_certs (a PEM file)
+        # for a cluster with its own authority; an API key is sent on every request.
+        # Several nodes of a cluster, comma-separated: the client spreads requests
+        # over them and retries on another when one is down.
+        hosts = list(dict.fromkeys(u.strip().rstrip("/") for u in url.split(",") if u.strip()))
+        self.client = AsyncElasticsearch(
+            hosts,
+            api_key=api_key,
+            ca_certs=ca_certs or DEFAULT,
+            request_timeout=30,
+            max_retries=1,
+        )
         self._ready = False
 
     @asynccontextmanager
-    async def _errors(self):
+    async def _errors(self) -> AsyncIterator[None]:
         """Elasticsearch's failures, said in the project's terms."""
         try:
             yield
@@ -100,11 +127,13 @@ class ElasticsearchEngine:
         An outdated index keeps serving until the rebuild swaps the alias."""
         async with self._errors():
             current = await self._alias_targets()
-            if not current:
+            if current:
+                stale = await self._outdated(current[0])
+            elif await self._legacy_index():
+                stale = True  # searches read it as before; the rebuild replaces it
+            else:
                 await self._create_first_index()
                 stale = True
-            else:
-                stale = await self._version_of(current[0]) != MAPPING_VERSION
         self._ready = True
         return stale
 
@@ -112,7 +141,7 @@ class ElasticsearchEngine:
         # A fixed name, so processes starting together create (and alias) one index.
         name = index_name(self.prefix, "0")
         try:
-            await self.client.indices.create(index=name, settings=SETTINGS, mappings=MAPPINGS)
+            await self.client.indices.create(index=name, settings=self.settings, mappings=MAPPINGS)
         except ApiError as exc:
             if "resource_already_exists" not in str(exc.info):
                 raise
@@ -130,18 +159,35 @@ class ElasticsearchEngine:
             return []
         return list((await self.client.indices.get_alias(name=self.alias)).keys())
 
-    async def _version_of(self, index: str) -> int | None:
-        mapping = await self.client.indices.get_mapping(index=index)
-        return mapping[index]["mappings"].get("_meta", {}).get("mapping_version")
+    async def _legacy_index(self) -> bool:
+        """An index, not an alias, holds the alias's name."""
+        return bool(await self.client.indices.exists(index=self.alias))
+
+    async def _outdated(self, index: str) -> bool:
+        """Another mapping or shard count needs a new index; replicas change in place
+        (Elasticsearch copies or drops them online)."""
+        found = (await self.client.indices.get(index=index))[index]
+        current = found["settings"]["index"]
+        if int(current["number_of_replicas"]) != self.settings["number_of_replicas"]:
+            replicas = {"number_of_replicas": self.settings["number_of_replicas"]}
+            await self.client.indices.put_settings(index=index, settings=replicas)
+        return (
+            found["mappings"].get("_meta", {}) != MAPPINGS["_meta"]
+            or int(current["number_of_shards"]) != self.settings["number_of_shards"]
+        )
 
     async def _create_index(self) -> str:
         name = index_name(self.prefix, uuid.uuid4().hex[:8])
-        await self.client.indices.create(index=name, settings=SETTINGS, mappings=MAPPINGS)
+        await self.client.indices.create(index=name, settings=self.settings, mappings=MAPPINGS)
         return name
 
     async def _swap_to(self, new_index: str) -> None:
         old = await self._alias_targets()
-        actions = [{"remove": {"index": i, "alias": self.alias}} for i in old]
+        actions: list[dict] = [{"remove": {"index": i, "alias": self.alias}} for i in old]
+        if not old and await self._legacy_index():
+            # Dropped in the same atomic change that adds the alias: no moment
+            # without an index under this name.
+            actions.append({"remove_index": {"index": self.alias}})
         actions.append({"add": {"index": new_index, "alias": self.alias}})
         await self.client.indices.update_aliases(actions=actions)
         for index in old:
@@ -178,6 +224,23 @@ class ElasticsearchEngine:
                     require_alias=True,
                 )
 
+    async def update_passages(self, docs: Sequence[PassageDoc], seq: int = 0) -> None:
+        """These passages' entries only, each written whole (Elasticsearch re-indexes a
+        document on any update anyway), under their documents' markers as above."""
+        await self._ready_or_prepare()
+        async with self._errors():
+            accepted = await self._claim(sorted({d.document_id for d in docs}), seq)
+            actions = [_index_action(self.alias, d, seq) for d in docs if d.document_id in accepted]
+            if actions:
+                await async_bulk(
+                    self.client,
+                    actions,
+                    chunk_size=BULK_CHUNK,
+                    refresh="wait_for",
+                    ignore_status=(409,),
+                    require_alias=True,
+                )
+
     async def _claim(self, document_ids: Sequence[int], seq: int) -> set[int]:
         """The documents this write may touch: those whose marker is not newer."""
         if not document_ids:
@@ -185,7 +248,8 @@ class ElasticsearchEngine:
         actions = [_marker(self.alias, d, seq) for d in document_ids]
         _, errors = await async_bulk(self.client, actions, raise_on_error=False, require_alias=True)
         refused = set()
-        for error in errors:
+        # Without stats_only, the second value is the list of failed items.
+        for error in cast(list[dict[str, Any]], errors):
             item = error.get("index", {})
             if item.get("status") != 409:
                 raise SearchError(f"Elasticsearch refused a write: {item.get('error')}")
@@ -245,7 +309,7 @@ class ElasticsearchEngine:
         await self._ready_or_prepare()
         async with self._errors():
             answer = await self.client.search(index=self.alias, body=body)
-        return _result(answer, request)
+        return _result(answer.body, request)
 
     async def similar(self, request: SimilarRequest) -> tuple[SearchHit, ...]:
         if not candidate_stems(request.text):
@@ -259,6 +323,12 @@ class ElasticsearchEngine:
             )
             for h in answer["hits"]["hits"]
         )
+
+    async def nearest(self, request: NearestRequest) -> tuple[tuple[int, float], ...]:
+        await self._ready_or_prepare()
+        async with self._errors():
+            answer = await self.client.search(index=self.alias, body=nearest_body(request))
+        return nearest_hits(answer.body)
 
     async def close(self) -> None:
         await self.client.close()
@@ -349,6 +419,7 @@ def _index_action(index: str, d: PassageDoc, seq: int) -> dict:
             "title": d.title,
             "heading_path": list(d.heading_path),
             "speaker": d.speaker,
+            "speaker_role": d.speaker_role,
             "page_start": d.page_start,
             "page_end": d.page_end,
             "start": d.start,
@@ -356,7 +427,9 @@ def _index_action(index: str, d: PassageDoc, seq: int) -> dict:
             "ordinal": d.ordinal,
             "code_ids": list(d.code_ids),
             "coder_ids": list(d.coder_ids),
+            "coded": list(d.coded),
             "annotated": bool(d.coder_ids),
+            **vector_source(d),
         },
     }
 
@@ -366,7 +439,7 @@ def _facet_aggs() -> dict:
     return {f: {"terms": {"field": f, "size": FACET_SIZE, "order": order}} for f in FACET_FIELDS}
 
 
-def _result(answer: dict, request: SearchRequest) -> SearchResult:
+def _result(answer: dict[str, Any], request: SearchRequest) -> SearchResult:
     hits = answer["hits"]["hits"]
     found = tuple(
         SearchHit(int(h["_id"]), float(h["sort"][0]), tuple(h.get("highlight", {}).get("text", ())))

@@ -13,8 +13,11 @@ from docx import Document as Docx
 from openpyxl import load_workbook
 from sqlmodel import select
 
-from backend.documents.models import DocumentVersion, Passage
+from backend.citations import LOCATION_FIELDS, page_of
+from backend.documents.models import DocumentVersion
+from backend.exports.cells import csv_exact
 from tests import study
+from tests.backend.exports.originals import assert_found_in_originals, report_quotes
 from tests.conftest import runtime_of, signed_in
 
 
@@ -65,17 +68,33 @@ async def test_matrix_rows_can_be_cmocs_or_codes_and_columns_organisations(built
     assert {"transcript", "field_notes"} <= {c["key"] for c in m["columns"]}
 
 
-@pytest.mark.parametrize("rows", ["theory", "cmoc", "code"])
-@pytest.mark.parametrize("columns", ["source_type", "organisation", "document_type"])
-async def test_counting_in_sql_agrees_with_counting_in_python(built, rows, columns):
-    """Exports count with GROUP BY (flat memory), the API in Python (speed)."""
-    from backend.triangulation.scope import Scope
-    from backend.triangulation.service import build_matrix
-
-    api, _ = built
-    async with runtime_of(api).sessions() as session:
-        args = (session, api.pid, rows, columns, Scope())
-        assert await build_matrix(*args, in_sql=True) == await build_matrix(*args)
+async def test_cells_count_distinct_sources_and_excerpts_per_stance(built):
+    """One excerpt linked through two CMOCs of one theory counts once; a second
+    excerpt of the same interview is another excerpt but not another source."""
+    api, s = built
+    trust, relating = s.cmocs["trust"], s.theories["Relating & Communicating"]
+    more = [
+        ("interview trust", "outcome", "supports"),
+        ("interview transparent", "context", "refines"),
+    ]
+    body = {
+        "title": "Trust again",
+        "theory_ids": [relating],
+        "evidence": [
+            {"annotation_id": s.annotations[k]["id"], "part": part, "stance": stance}
+            for k, part, stance in more
+        ],
+    } | {k: trust[k] for k in ("context", "mechanism_resource", "mechanism_reasoning", "outcome")}
+    r = await api.post(f"{api.base}/cmocs", json=body)
+    assert r.status_code == 201, r.text
+    m = (await api.get(f"{api.base}/triangulation")).json()
+    interview = _row(m, relating)["cells"]["interview"]
+    assert (interview["sources"], interview["excerpts"]) == (1, 2)
+    assert interview["supports"] == {"sources": 1, "excerpts": 1}
+    assert interview["refines"] == {"sources": 1, "excerpts": 1}
+    assert interview["refutes"] == {"sources": 0, "excerpts": 0}
+    total = _row(m, relating)["total"]
+    assert (total["sources"], total["excerpts"]) == (3, 4)
 
 
 async def test_a_cell_drills_down_to_cited_excerpts(built):
@@ -234,8 +253,42 @@ async def _assert_found(api, rows) -> None:
                 )
             ).all()
         )
+        offsets = dict(
+            (
+                await session.exec(
+                    select(DocumentVersion.id, DocumentVersion.page_offsets).where(
+                        DocumentVersion.id.in_(ids)
+                    )
+                )
+            ).all()
+        )
     for r in rows:
-        assert texts[int(r["version_id"])][int(r["start"]) : int(r["end"])] == r["quote"]
+        quote = csv_exact(r["quote"])  # CSV neutralises formula-like cells reversibly
+        start, end = int(r["start"]), int(r["end"])
+        assert texts[int(r["version_id"])][start:end] == quote
+        _assert_located(r, offsets[int(r["version_id"])], start, end)
+
+
+def _assert_located(row: dict, page_offsets: list[int], start: int, end: int) -> None:
+    """The location is the span's (pages from the version's page map) and the citation
+    says it, with no internal id."""
+    where = row.get("location") or {f: row[f] for f in LOCATION_FIELDS}  # JSON / CSV, XLSX
+    page, last = page_of(page_offsets, start), page_of(page_offsets, end - 1)
+    assert _number(where["page"]) == page and _number(where["page_end"]) == last
+    citation = row["citation"]
+    assert citation.startswith(row["title"])
+    if page is not None:
+        assert f"p. {page}" in citation or f"pp. {page}\u2013{last}" in citation
+    assert "passage" not in citation and "chars" not in citation
+    if row["source_type"] == "interview":  # the study's transcript: turn and file lines
+        turn, line, line_end = (_number(where[f]) for f in ("turn", "line", "line_end"))
+        assert turn is not None and line is not None and where["speaker"] == "P3"
+        assert f"turn {turn} (P3, interviewee)" in citation
+        assert f"l. {line}" in citation if line == line_end else f"ll. {line}\u2013" in citation
+
+
+def _number(value) -> int | None:
+    return None if value in (None, "") else int(value)
 
 
 async def _export(api, fmt, **params):
@@ -259,6 +312,8 @@ async def test_every_export_carries_every_quote_at_its_citation(built):
         "single_source",
         "no_evidence",
     }
+    assert data["methods"]["layer"] == "all" and data["methods"]["rounds"] == []
+    assert data["methods"]["layer_statement"].startswith("Analyses count every coder")
 
     table = (await _export(api, "csv", table="evidence")).content.decode("utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(table)))
@@ -283,26 +338,13 @@ async def test_every_export_carries_every_quote_at_its_citation(built):
 
 
 async def _assert_docx(api, content: bytes, s) -> None:
-    paragraphs = [p.text for p in Docx(io.BytesIO(content)).paragraphs]
-    quotes = [p[1:-1] for p in paragraphs if p.startswith("\u201c") and p.endswith("\u201d")]
-    cites = [
-        paragraphs[i + 1]
-        for i, p in enumerate(paragraphs)
-        if p.startswith("\u201c") and p.endswith("\u201d")
-    ]
+    cited = report_quotes(content)
     linked = sum(len(c["evidence"]) for c in s.cmocs.values())
-    assert len(quotes) == linked
-    async with runtime_of(api).sessions() as session:
-        for quote, cite in zip(quotes, cites, strict=True):
-            passage_id = int(cite.split("passage ")[1].split(",")[0])
-            span = cite.split("chars ")[1].split(" (coded by")[0]
-            start, end = (int(x) for x in span.split("\u2013"))
-            version = (
-                await session.exec(select(Passage.version_id).where(Passage.id == passage_id))
-            ).one()
-            assert (await session.get(DocumentVersion, version)).text[start:end] == quote
-    assert "Refuting evidence (1)" in paragraphs
-    assert any(p.startswith("Relating & Communicating") for p in paragraphs)
+    assert len(cited) == linked  # every evidence link once; nothing unlinked in this study
+    await assert_found_in_originals(api, cited)
+    paragraphs = [p.text for p in Docx(io.BytesIO(content)).paragraphs]
+    assert "Refuting evidence (1 quote from 1 source)" in paragraphs
+    assert any(p.endswith("Relating & Communicating") for p in paragraphs)
 
 
 async def test_scoped_exports(built):
@@ -336,3 +378,19 @@ async def test_bad_export_requests_are_4xx(built, params):
     api, _ = built
     r = await api.get(f"{api.base}/exports", params=params)
     assert 400 <= r.status_code < 500 and r.json()["detail"]
+
+
+async def test_proposals_say_why_they_were_proposed(built):
+    api, s = built
+    excerpt = s.annotations["interview slower"]
+    r = await api.get(f"{api.base}/proposals", params={"annotation_id": excerpt["id"]})
+    proposals = r.json()
+    assert proposals and {p["method"] for p in proposals} == {"hybrid"}
+    scores = [p["score"] for p in proposals]
+    assert scores == sorted(scores, reverse=True)
+    by_meaning = [p for p in proposals if p["semantic_rank"] is not None]
+    assert by_meaning and all(-1 <= p["similarity"] <= 1 for p in by_meaning)
+    for p in proposals:
+        assert p["lexical_rank"] is not None or p["semantic_rank"] is not None
+        text = p["text"].lower()
+        assert all(word in text or word[:4] in text for word in p["shared_terms"])

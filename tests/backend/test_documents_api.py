@@ -32,6 +32,12 @@ async def test_list_filters(api):
     assert len(r.json()) == 2
     r = await api.get(f"{api.base}/documents", params=_q(filter={"date_gte": "2025-01-01"}))
     assert all(d["date"] >= "2025-01-01" for d in r.json()) and r.json()
+    r = await api.get(f"{api.base}/documents", params=_q(filter={"text_source": "text_layer"}))
+    assert sorted(d["original_filename"][-4:] for d in r.json()) == [".pdf"] * 3
+    r = await api.get(f"{api.base}/documents", params=_q(filter={"ocr_low_confidence": True}))
+    assert r.json() == []
+    r = await api.get(f"{api.base}/documents", params=_q(filter={"ocr_low_confidence": "false"}))
+    assert len(r.json()) == 4
 
 
 @pytest.mark.parametrize(
@@ -45,6 +51,8 @@ async def test_list_filters(api):
         {"filter": '{"colour":"red"}'},
         {"filter": '{"source_type":"podcast"}'},
         {"filter": '{"date_gte":"soon"}'},
+        {"filter": '{"ocr_low_confidence":"maybe"}'},
+        {"filter": '{"text_source":"fax"}'},
         {"filter": "[1,2]"},
     ],
 )
@@ -68,8 +76,10 @@ async def test_detail_passages_and_versions(api):
     assert len(passages) == 10
     assert [p["ordinal"] for p in passages] == list(range(10))
     assert int(r.headers["content-range"].split("/")[1]) > 50
+    location_keys = {"turn", "speaker_role", "line_start", "line_end", "timestamp"}
+    assert all(location_keys <= p.keys() and p["turn"] is None for p in passages)
     versions = (await api.get(f"{api.base}/documents/{doc['id']}/versions")).json()
-    assert [v["number"] for v in versions] == [1]
+    assert [(v["number"], v["pagination"]) for v in versions] == [(1, "rendered")]
 
 
 async def test_original_download_is_the_uploaded_bytes(api):
@@ -99,6 +109,33 @@ async def test_edit_metadata_reaches_search_filters(api):
     r = await api.get(f"{api.base}/search", params={"q": "board", "organisation": "C&P ICB"})
     assert r.json()["total"] > 0
     assert {h["document"]["id"] for h in r.json()["hits"]} == {doc["id"]}
+
+
+async def test_a_metadata_edit_is_published_with_its_audit_entry(api):
+    from sqlmodel import select
+
+    from backend.events.models import Event
+    from backend.projects.models import AuditEvent
+
+    doc = (await api.get(f"{api.base}/documents", params=_q(filter={"q": "insulin"}))).json()[0]
+    r = await api.patch(f"{api.base}/documents/{doc['id']}", json={"organisation": "ICB"})
+    assert r.status_code == 200, r.text
+    rt = api._transport.app.state.runtime
+    async with rt.sessions() as session:
+        events = (await session.exec(select(Event).where(Event.kind == "document.updated"))).all()
+        audits = (await session.exec(select(AuditEvent).where(AuditEvent.action == "update"))).all()
+    payload = {"action": "update", "fields": ["organisation"]}
+    assert [(e.entity_id, e.payload) for e in events] == [(doc["id"], payload)]
+    assert [(a.entity, a.entity_id) for a in audits] == [("document", doc["id"])]
+
+
+async def test_guessed_fields_say_their_rule_until_a_person_saves_them(api):
+    doc = (await api.get(f"{api.base}/documents", params=_q(filter={"q": "insulin"}))).json()[0]
+    assert doc["metadata_sources"]["date"] == "ratified" and doc["date"] == "2024-12-01"
+    assert doc["metadata_sources"]["title"] == "file_metadata"
+    r = await api.patch(f"{api.base}/documents/{doc['id']}", json={"date": "2024-12-11"})
+    sources = r.json()["metadata_sources"]
+    assert sources == {**doc["metadata_sources"], "date": "user"}
 
 
 @pytest.mark.parametrize(

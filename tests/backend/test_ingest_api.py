@@ -6,7 +6,7 @@ import zipfile
 import pytest
 
 from backend.core.config import Settings
-from ingest.worker import run_job
+from backend.ingest_jobs.worker import run_job
 from tests.conftest import INSULIN_PDF, POLICY_PDF, signed_in
 
 
@@ -64,10 +64,8 @@ async def test_empty_file_is_400(api):
 
 
 async def test_unreadable_format_is_415(api):
-    r = await api.post(
-        f"{api.base}/ingest", files=_files(("photo.pdf", b"\x89PNG\r\n\x1a\n" + b"\0" * 50))
-    )
-    assert r.status_code == 415 and "image" in r.json()["detail"]
+    r = await api.post(f"{api.base}/ingest", files=_files(("letter.pdf", b"{\\rtf1 Hello}")))
+    assert r.status_code == 415 and "RTF" in r.json()["detail"]
     r = await api.post(f"{api.base}/ingest", files=_files(("blob.bin", bytes(range(256)) * 4)))
     assert r.status_code == 415 and "format" in r.json()["detail"]
 
@@ -116,3 +114,27 @@ async def test_health_reports_engine(api):
     assert r.status_code == 200
     assert r.json()["search"]["engine"] == "sqlite"
     assert r.json()["database"] == "ok"
+
+
+async def test_ocr_languages_are_installed_packs_per_project_or_upload(api):
+    r = await api.post("/api/projects", json={"name": "Welsh", "ocr_languages": "eng+cym"})
+    assert r.status_code == 201 and r.json()["ocr_languages"] == "eng+cym"
+    r = await api.post("/api/projects", json={"name": "Klingon", "ocr_languages": "tlh"})
+    assert r.status_code == 422 and "not installed: tlh" in r.text
+    r = await api.patch(api.base, json={"ocr_languages": "pol"})
+    assert r.status_code == 200 and r.json()["ocr_languages"] == "pol"
+    r = await api.patch(api.base, json={"ocr_languages": "eng+xx"})
+    assert r.status_code == 422 and "installed: " in r.text
+    r = await api.post(
+        f"{api.base}/ingest",
+        files=_files(("scan.pdf", POLICY_PDF.read_bytes())),
+        data={"languages": "urd+xx"},
+    )
+    assert r.status_code == 400 and "not installed: xx" in r.json()["detail"]
+    assert (await api.get(f"{api.base}/ingest/jobs")).json() == []
+    r = await api.post(
+        f"{api.base}/ingest",
+        files=_files(("a.pdf", INSULIN_PDF.read_bytes())),
+        data={"languages": "eng+urd"},
+    )
+    assert r.status_code == 202 and r.json()[0]["options"]["languages"] == "eng+urd"

@@ -24,6 +24,11 @@ async def test_phrase_search_returns_ranked_hits_with_page_and_highlight(api):
         assert hit["passage"]["page_start"] >= 1
         assert "<mark>" in " ".join(hit["highlights"])
         assert hit["document"]["title"]
+        where, citation = hit["location"], hit["citation"]
+        assert where["page"] == hit["passage"]["page_start"] and where["pagination"] == "rendered"
+        assert citation.startswith(hit["document"]["title"])
+        assert f"p. {where['page']}" in citation or f"pp. {where['page']}\u2013" in citation
+        assert "passage" not in citation
 
 
 async def test_facets_and_filters(api):

@@ -141,6 +141,36 @@ def test_depth_jump_keeps_the_headings_there_are() -> None:
     assert drafts[1].heading_path == ["Top", "Deep"]
 
 
+def test_siblings_under_a_missing_level_do_not_nest() -> None:
+    blocks = [title("Top"), body("a."), title("Deep 1", depth=2), body("b.")]
+    _, drafts = sections([*blocks, title("Deep 2", depth=2), body("c.")])
+    assert drafts[2].heading_path == ["Top", "Deep 2"]
+
+
+@pytest.mark.parametrize("contents", ["Contents", "CONTENTS", "Table of contents", "Contents:"])
+def test_a_contents_page_is_no_sections_parent(contents: str) -> None:
+    # The contents heading in a larger font than the sections' headings (depth 0 vs 1).
+    blocks = [
+        title("Winter plan"),
+        title(contents),
+        body("Introduction ........ 3"),
+        title("Scope ................................. 4", depth=1),  # an entry in bold
+        title("Introduction", depth=1),
+        body("a."),
+        title("Scope", depth=1),
+        body("b."),
+        title("Eligibility", depth=2),
+        body("c."),
+    ]
+    _, drafts = sections(blocks)
+    assert [d.heading_path for d in drafts] == [
+        [contents],  # the contents page under its own heading
+        ["Introduction"],
+        ["Scope"],
+        ["Scope", "Eligibility"],
+    ]
+
+
 def test_body_before_any_heading_has_empty_path() -> None:
     _, drafts = sections([body("Preamble."), title("Intro"), body("Alpha.")])
     assert [d.heading_path for d in drafts] == [[], ["Intro"]]

@@ -2,53 +2,17 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 
 from ingest.clean import Block
 from ingest.metadata import (
-    DATE_SCAN_CHARS,
     ORG_SCAN_CHARS,
-    guess_date,
     guess_document_type,
     guess_organisation,
     guess_title,
+    organisation_guess,
+    title_guess,
 )
-
-# --- guess_date ----------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("text", "filename", "expected"),
-    [
-        ("", "Standard-operating-procedures-February-2023.pdf", dt.date(2023, 2, 1)),
-        ("", "board_papers_14_March_2024.pdf", dt.date(2024, 3, 14)),
-        ("", "minutes-2024-05-09.docx", dt.date(2024, 5, 9)),
-        ("Version 3, 8 February 2023", "policy.pdf", dt.date(2023, 2, 8)),
-        ("Approved on the 8th Feb. 2023 by the board", "x.pdf", dt.date(2023, 2, 8)),
-        ("Published 2024-03-05.", "x.pdf", dt.date(2024, 3, 5)),
-        ("Meeting held 05/03/2024 at noon", "x.pdf", dt.date(2024, 3, 5)),  # UK: 5 March
-        ("Review date: September 2026", "x.pdf", dt.date(2026, 9, 1)),
-        ("Sept 2026", "x.pdf", dt.date(2026, 9, 1)),
-        ("Reviewed 1 June 2022. Approved 2 July 2023.", "x.pdf", dt.date(2022, 6, 1)),
-        ("8 February 2023", "minutes-March-2024.pdf", dt.date(2024, 3, 1)),  # filename first
-        ("31/02/2023, 2023-13-01, 00/10/2023, then 1 March 2023", "x", dt.date(2023, 3, 1)),
-        ("30 February 2023", "x.pdf", dt.date(2023, 2, 1)),  # bad day: its month still counts
-        ("02/28/2023", "x.pdf", None),  # US order: month 28 does not exist
-        ("1 January 1850 and 12 May 2150", "x.pdf", None),  # outside 1990-2100
-        ("No dates here at all, only 42 and 7.", "notes.txt", None),
-        ("Marchant 2023 and Decision 2023", "x.pdf", None),  # month names must be whole words
-    ],
-)
-def test_guess_date(text: str, filename: str, expected: dt.date | None) -> None:
-    assert guess_date(text, filename) == expected
-
-
-def test_guess_date_scans_only_the_start_of_the_text() -> None:
-    assert guess_date("x" * DATE_SCAN_CHARS + " 1 May 2023", "x.pdf") is None
-    assert guess_date("x" * (DATE_SCAN_CHARS - 20) + " 1 May 2023", "x.pdf") == dt.date(2023, 5, 1)
-
 
 # --- guess_organisation --------------------------------------------------------------------------
 
@@ -91,6 +55,14 @@ def test_most_mentioned_organisation_wins() -> None:
         "The ICB signed."
     )
     assert guess_organisation(text) == "Cambridgeshire and Peterborough ICB"
+
+
+def test_the_author_beats_the_most_named() -> None:
+    councils = "Bin waste advice - Fenland Council. Fenland Council collects sharps. " * 3
+    text = councils + "x" * ORG_SCAN_CHARS + " Authored by: Cambridgeshire and Peterborough ICB"
+    assert organisation_guess(text) == ("Cambridgeshire and Peterborough ICB", "author")
+    assert organisation_guess(councils) == ("Fenland Council", "most_named")
+    assert organisation_guess("Approved by the ICB board.") == (None, "none")
 
 
 def test_guess_organisation_scans_only_the_start() -> None:
@@ -168,3 +140,42 @@ def test_implausible_title_length_falls_back_to_filename(text: str) -> None:
 )
 def test_filename_fallback(filename: str, expected: str) -> None:
     assert guess_title([Block("text", "Body", 1)], None, filename) == expected
+
+
+# --- which rule chose the title -----------------------------------------------------------------
+
+
+def test_each_title_says_its_rule() -> None:
+    blocks = [title("Winter plan")]
+    assert title_guess(blocks, "Winter plan 2024", "f.pdf").source == "file_metadata"
+    assert title_guess(blocks, None, "f.pdf").source == "heading"
+    assert title_guess([], None, "winter_plan.pdf").source == "filename"
+
+
+@pytest.mark.parametrize(
+    "meta",
+    [
+        "o Replacement transmitters for glucose monitors",  # a bullet Word made the title
+        "• Replacement transmitters",
+        "- Replacement transmitters",
+        "1. Introduction",
+        "a) Eligibility",
+        "Contents",
+        "Table of Contents",
+        "Pen-needles-guidance-NEL-v1_07.2023",  # a file name, not a title
+        "replacement transmitters continue to be",  # a fragment from mid-sentence
+    ],
+)
+def test_metadata_titles_that_are_no_titles_are_passed_over(meta: str) -> None:
+    guess = title_guess([title("Continuous glucose monitoring")], meta, "f.pdf")
+    assert (guess.value, guess.source) == ("Continuous glucose monitoring", "heading")
+
+
+def test_list_markers_and_contents_are_never_the_heading_title() -> None:
+    blocks = [
+        title("o Replacement transmitters for glucose monitors"),
+        title("Contents"),
+        title("Continuous glucose monitoring"),
+    ]
+    assert guess_title(blocks, None, "f.pdf") == "Continuous glucose monitoring"
+    assert title_guess(blocks[:2], None, "cgm_policy.pdf").value == "cgm policy"

@@ -103,7 +103,7 @@ def test_importing_ingest_sends_no_usage_ping() -> None:
         "import requests\n"
         "calls = []\n"
         "requests.get = requests.post = lambda *a, **k: calls.append(a)\n"
-        "import ingest.pipeline, ingest.worker\n"
+        "import ingest.pipeline, backend.ingest_jobs.worker\n"
         "print(calls)\n"
     )
     env = {k: v for k, v in os.environ.items() if k not in ("DO_NOT_TRACK", "SCARF_NO_ANALYTICS")}

@@ -13,8 +13,10 @@ import docx
 import pytest
 
 from ingest.errors import IngestError
+from ingest.layout import CONTENTS
 from ingest.pipeline import ParsedDocument, ParseOptions, parse_file
 from tests.conftest import CONSTITUTION_DOCX, INSULIN_PDF, POLICY_PDF, SOP_PDF
+from tests.ingest.pdfs import make_pdf, paragraph
 
 CORPUS_DOCS = [POLICY_PDF, SOP_PDF, INSULIN_PDF, CONSTITUTION_DOCX]
 IDS = ["policy", "sop", "insulin", "constitution"]
@@ -44,10 +46,18 @@ def test_pdf_page_counts(path: Path, pages: int) -> None:
     assert parsed(path).page_count == pages
 
 
-def test_docx_page_count_from_its_page_breaks() -> None:
+def test_docx_page_count_from_its_rendering() -> None:
     doc = parsed(CONSTITUTION_DOCX)
-    assert doc.format == "docx"
-    assert doc.page_count > 30
+    assert (doc.format, doc.page_count) == ("docx", 48)  # as in Word (tests/ingest/formats/)
+
+
+@pytest.mark.parametrize(
+    ("path", "pagination"),
+    [(POLICY_PDF, "rendered"), (SOP_PDF, "rendered"), (CONSTITUTION_DOCX, "rendered")],
+    ids=["policy", "sop", "constitution"],
+)
+def test_pagination_says_where_pages_come_from(path: Path, pagination: str) -> None:
+    assert parsed(path).pagination == pagination
 
 
 @corpus
@@ -144,7 +154,7 @@ def test_blocks_split_for_size_are_cut_at_a_sentence_end(path: Path) -> None:
             ["Introduction", "Individual funding requests for NHS England prescribed services"],
         ),
         (INSULIN_PDF, ["Introduction", "Safe Disposal of needles"]),
-        (CONSTITUTION_DOCX, ["2 Appointments process for the board", "2.3 Chair"]),
+        (CONSTITUTION_DOCX, ["3 Appointments process for the board", "3.3 Chair"]),
     ],
     ids=lambda v: v.name[:12] if isinstance(v, Path) else v[-1][:30],
 )
@@ -190,33 +200,46 @@ def test_no_page_number_paragraphs(path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("path", "title", "date", "document_type"),
+    ("path", "title", "date", "document_type", "rules"),
     [
         (
             POLICY_PDF,
             "Commissioning policy: individual funding requests",
             dt.date(2023, 2, 8),  # "Version 3, 8 February 2023" on the cover
             "policy",
+            ("heading", "version"),
         ),
         (
             SOP_PDF,
             "Standard operating procedures: Individual funding requests",
-            dt.date(2023, 2, 1),  # the file name's "February-2023" comes first
+            dt.date(2023, 2, 8),  # "Version 5, 8 February 2023" before the file name's month
             "policy",
+            ("heading", "version"),
         ),
-        (INSULIN_PDF, "Prescribing of Insulin Needles", None, "other"),  # PDF info title
+        # PDF info title; "Date ratified: December 2024" in the table on the last page
+        (
+            INSULIN_PDF,
+            "Prescribing of Insulin Needles",
+            dt.date(2024, 12, 1),
+            "other",
+            ("file_metadata", "ratified"),
+        ),
         (
             CONSTITUTION_DOCX,
             "NHS Cambridgeshire and Peterborough Integrated Care Board — CONSTITUTION",
-            dt.date(2025, 10, 1),
+            dt.date(2025, 10, 1),  # "Approved-NHS-England-October-2025" in the file name
             "other",
+            ("heading", "filename"),
         ),
     ],
     ids=IDS,
 )
-def test_guessed_metadata(path: Path, title: str, date: dt.date | None, document_type: str) -> None:
+def test_guessed_metadata(
+    path: Path, title: str, date: dt.date | None, document_type: str, rules: tuple[str, str]
+) -> None:
     doc = parsed(path)
     assert (doc.title, doc.date, doc.document_type) == (title, date, document_type)
+    assert (doc.metadata_sources["title"], doc.metadata_sources["date"]) == rules
     assert (doc.source_type, doc.status, doc.message) == ("document", "ready", None)
 
 
@@ -224,10 +247,12 @@ def test_guessed_metadata(path: Path, title: str, date: dt.date | None, document
     ("path", "organisation"),
     [
         (CONSTITUTION_DOCX, "NHS Cambridgeshire and Peterborough Integrated Care Board"),
+        # "Authored by:" in the last page's table beats the councils its bin advice lists
+        (INSULIN_PDF, "Cambridgeshire and Peterborough Integrated Care Board"),
         (POLICY_PDF, None),  # NHS England is not a name the guesser knows
         (SOP_PDF, None),  # and "NHS England and ICB IFR Teams" is not an organisation
     ],
-    ids=["constitution", "policy", "sop"],
+    ids=["constitution", "insulin", "policy", "sop"],
 )
 def test_guessed_organisation(path: Path, organisation: str | None) -> None:
     assert parsed(path).organisation == organisation
@@ -257,9 +282,14 @@ def test_options_override_guesses(options: ParseOptions, expected: tuple) -> Non
     assert all(p.speaker is None for p in doc.passages)
 
 
-def test_original_name_not_path_drives_the_guesses() -> None:
-    doc = parse_file(INSULIN_PDF, "Diabetes-strategy-March-2021.pdf", ParseOptions())
+def test_original_name_not_path_drives_the_guesses(tmp_path: Path) -> None:
+    pdf = make_pdf(tmp_path / "upload.pdf", [paragraph(700, 4, "diabetes")])
+    doc = parse_file(pdf, "Diabetes-strategy-March-2021.pdf", ParseOptions())
     assert (doc.date, doc.document_type) == (dt.date(2021, 3, 1), "strategy")
+    assert (doc.title, doc.metadata_sources["date"]) == ("Diabetes strategy March 2021", "filename")
+    # A date the document gives itself beats its file name's.
+    doc = parse_file(INSULIN_PDF, "Diabetes-strategy-March-2021.pdf", ParseOptions())
+    assert (doc.date, doc.metadata_sources["date"]) == (dt.date(2024, 12, 1), "ratified")
 
 
 # --- transcripts ---------------------------------------------------------------------------------
@@ -314,9 +344,25 @@ def test_transcript_turns_become_passages(tmp_path: Path, write: Callable) -> No
     assert (doc.source_type, doc.document_type) == ("interview", "transcript")
     assert doc.date == dt.date(2024, 3, 3)
     header, turns = doc.passages[: -len(EXPECTED_TURNS)], doc.passages[-len(EXPECTED_TURNS) :]
-    assert [(p.speaker, p.text) for p in turns] == EXPECTED_TURNS
-    assert all(p.speaker is None for p in header)
-    assert " ".join(p.text for p in header) == " ".join(HEADER)  # TXT joins the header lines
+    # A DOCX continuation paragraph stays a paragraph; a text file's next line joins its line.
+    assert [(p.speaker, p.text.replace("\n\n", " ")) for p in turns] == EXPECTED_TURNS
+    assert [(p.line_start, p.line_end) for p in turns] == (
+        [(3, 3), (4, 5), (6, 6), (7, 7), (8, 8)]
+        if write is write_docx  # paragraph numbers
+        else [(4, 4), (5, 6), (7, 7), (8, 8), (9, 9)]  # lines of the file (a blank line at 3)
+    )
+    assert [p.speaker_role for p in turns] == [
+        "interviewer",
+        "interviewee",
+        "interviewer",
+        "interviewee",
+        "interviewee",
+    ]
+    assert [(p.timestamp, p.timestamp_label) for p in turns][2] == (62.0, "00:01:02")
+    assert all(p.speaker is None and p.turn is None for p in header)
+    assert [p.turn for p in turns] == list(range(1, len(EXPECTED_TURNS) + 1))
+    assert doc.pagination == "none"
+    assert " ".join(p.text.replace("\n\n", " ") for p in header) == " ".join(HEADER)
     assert all(p.text == doc.text[p.start : p.end] for p in doc.passages)
 
 
@@ -330,6 +376,7 @@ def test_long_turn_split_into_passages_of_one_speaker(tmp_path: Path, write: Cal
     assert all(len(p.text) <= 300 for p in doc.passages)
     assert p3[0].text.startswith("P3: Then on day 0")
     assert " ".join(p.text for p in p3) == f"P3: {answer}"
+    assert {p.turn for p in p3} == {2}  # the pieces of one turn share its number
     assert [p.speaker for p in doc.passages][-2:] == ["Interviewer", "R"]
 
 
@@ -356,7 +403,7 @@ def test_interview_source_type_forces_turns(tmp_path: Path, write: Callable) -> 
     doc = parse(path, source_type="interview")
     assert (doc.source_type, doc.document_type) == ("interview", "transcript")
     assert [p.speaker for p in doc.passages] == [None, "Interviewer", "P3"]
-    assert doc.passages[-1].text == "P3: Yes, go ahead. It was a long winter."
+    assert doc.passages[-1].text.replace("\n\n", " ") == "P3: Yes, go ahead. It was a long winter."
 
 
 @WRITERS
@@ -371,3 +418,12 @@ def test_file_with_no_text_is_an_ingest_error(tmp_path: Path) -> None:
     docx.Document().save(path)
     with pytest.raises(IngestError, match="No text"):
         parse(path)
+
+
+@corpus
+def test_a_contents_page_is_no_sections_parent(path: Path) -> None:
+    paths = [p.heading_path for p in parsed(path).passages]
+    assert not any(CONTENTS.match(h) for heading_path in paths for h in heading_path[:-1])
+    # and the contents passage itself is one of the first pages'
+    own = [p for p in parsed(path).passages if any(CONTENTS.match(h) for h in p.heading_path)]
+    assert all((p.page_start or 1) <= 3 for p in own)

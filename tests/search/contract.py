@@ -7,10 +7,18 @@ yields a ready, empty engine of its kind (see test_sqlite_fts.py).
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import pytest
 
-from search.base import Filters, PassageDoc, SearchRequest, SimilarRequest
+from search.base import (
+    Filters,
+    OwnCodings,
+    PassageDoc,
+    SearchRequest,
+    SimilarRequest,
+    coded_mark,
+)
 from search.errors import SearchError, UnsupportedQuery
 from search.query import prepare
 
@@ -161,6 +169,25 @@ class EngineContract:
         assert await idset(loaded, "cafe") == {8}
         assert await idset(loaded, "café") == {8}
 
+    async def test_one_folding_for_every_spelling(self, engine):
+        """search/folding.py: ß, ø, ł, œ, ligatures and accents, in text and in queries
+        (prefixes and fuzzy terms too), fold alike in both engines."""
+        docs = [
+            _doc(800, 80, "Die Straße nach Øresund"),
+            _doc(801, 80, "Łódź and the cœur of ﬁnance"),
+            _doc(802, 80, "Strasse without the sharp s"),
+        ]
+        await engine.replace_documents([80], docs)
+        for spelling in ("strasse", "STRASSE", "Straße", "straß*", "STRASS*"):
+            assert await idset(engine, spelling) == {800, 802}, spelling
+        assert await idset(engine, "oresund") == {800}
+        assert await idset(engine, "Lodz") == {801}
+        assert await idset(engine, '"cœur of finance"') == {801}
+        assert await idset(engine, "coeu*") == {801}
+        if engine.supports_fuzzy:
+            assert await idset(engine, "Lodzz~1") == {801}
+            assert await idset(engine, "Łódźź~1") == {801}
+
     async def test_more_occurrences_rank_higher(self, loaded):
         assert (await ids(loaded, "governance"))[0] == 10
 
@@ -283,6 +310,82 @@ class EngineContract:
         assert await idset(engine, "trust", filters=Filters(annotated=False)) == {502}
         both = Filters(code_ids=(8,), coder_ids=(1,))
         assert await idset(engine, "trust", filters=both) == {500}
+
+    async def test_update_passages_rewrites_only_their_entries(self, engine):
+        """An annotation or metadata change: these passages' codes, coders and fields
+        change; their text stays searchable; the other passages keep theirs."""
+        docs = [
+            _doc(550, 55, "Trust builds slowly", code_ids=(7,), coder_ids=(1,), organisation="A"),
+            _doc(551, 55, "Trust broke down", code_ids=(7,), coder_ids=(1,), organisation="A"),
+        ]
+        await engine.replace_documents([55], docs, seq=3)
+        changed = replace(docs[1], code_ids=(9,), coder_ids=(2,), organisation="B")
+        await engine.update_passages([changed], seq=4)
+        assert await idset(engine, "trust", filters=Filters(code_ids=(7,))) == {550}
+        assert await idset(engine, "trust", filters=Filters(code_ids=(9,))) == {551}
+        assert await idset(engine, "broke", filters=Filters(coder_ids=(2,))) == {551}
+        assert await idset(engine, "trust", filters=Filters(organisations=("B",))) == {551}
+        assert await engine.count() == 2
+        await engine.update_passages([replace(docs[0], code_ids=())], seq=5)
+        assert await idset(engine, "trust", filters=Filters(annotated=False)) == set()
+        assert await idset(engine, "trust", filters=Filters(code_ids=(7,))) == set()
+
+    async def test_older_passage_updates_never_undo_newer_writes(self, engine):
+        doc = _doc(560, 56, "Trust and budgets", code_ids=(7,))
+        await engine.replace_documents([56], [doc], seq=8)
+        await engine.update_passages([replace(doc, code_ids=(9,))], seq=6)  # a late writer
+        assert await idset(engine, "trust", filters=Filters(code_ids=(7,))) == {560}
+        await engine.update_passages([replace(doc, code_ids=(9,))], seq=9)
+        await engine.replace_documents([56], [replace(doc, code_ids=(5,))], seq=7)
+        assert await idset(engine, "trust", filters=Filters(code_ids=(9,))) == {560}
+
+    async def test_speaker_role_filter(self, engine):
+        docs = [
+            _doc(
+                700,
+                70,
+                "Interviewer: what about budgets?",
+                speaker="Interviewer",
+                speaker_role="interviewer",
+            ),
+            _doc(701, 70, "R: budgets were cut twice", speaker="R", speaker_role="interviewee"),
+            _doc(702, 70, "Mel: budgets, again", speaker="Mel"),  # role unknown
+            _doc(703, 71, "The budgets paper"),
+        ]
+        await engine.replace_documents([70, 71], docs)
+        only = Filters(speaker_roles=("interviewee",))
+        assert await idset(engine, "budgets", filters=only) == {701}
+        both = Filters(speaker_roles=("interviewer", "interviewee"))
+        assert await idset(engine, "budgets", filters=both) == {700, 701}
+        assert await idset(engine, "budgets") == {700, 701, 702, 703}
+
+    async def test_own_codings_hide_other_coders_on_blind_documents(self, engine):
+        """Coder 1 in a blind round over document 70: there, filters see only coder 1's
+        marks; on document 71 (not blind) everyone's codings count as usual."""
+        m = coded_mark
+        docs = [
+            _doc(700, 70, "Trust mine", code_ids=(7,), coder_ids=(1,), coded=(m(1), m(1, 7))),
+            _doc(701, 70, "Trust theirs", code_ids=(7,), coder_ids=(2,), coded=(m(2), m(2, 7))),
+            _doc(702, 70, "Trust nobody's"),
+            _doc(710, 71, "Trust open", code_ids=(7,), coder_ids=(2,), coded=(m(2), m(2, 7))),
+        ]
+        await engine.replace_documents([70, 71], docs)
+        own = OwnCodings(document_ids=(70,), coder_id=1)
+
+        async def ids(**kw) -> set[int]:
+            return await idset(engine, "trust", filters=Filters(own_codings=own, **kw))
+
+        assert await ids(code_ids=(7,)) == {700, 710}
+        assert await ids(coder_ids=(2,)) == {710}
+        assert await ids(coder_ids=(1, 2)) == {700, 710}
+        assert await ids(annotated=True) == {700, 710}
+        assert await ids(annotated=False) == {701, 702}
+        assert await ids() == {700, 701, 702, 710}
+        result = await engine.search(
+            SearchRequest(prepare("trust"), Filters(own_codings=own, code_ids=(7,)))
+        )
+        assert result.total == 2
+        assert {f.value: f.count for f in result.facets["document_id"]} == {"70": 1, "71": 1}
 
     async def test_project_filter_isolates_projects(self, engine):
         docs = [

@@ -6,6 +6,7 @@ from search.errors import UnsupportedQuery
 from search.query import prepare
 from search.sqlite_fts import SqliteFtsEngine, to_match
 from tests.search.contract import EngineContract
+from tests.search.vector_contract import VectorContract
 
 
 @pytest.fixture
@@ -16,7 +17,7 @@ async def engine(tmp_path):
     await engine.close()
 
 
-class TestSqliteContract(EngineContract):
+class TestSqliteContract(EngineContract, VectorContract):
     pass
 
 

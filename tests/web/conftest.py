@@ -18,7 +18,7 @@ import pytest
 import pytest_asyncio
 from playwright.async_api import async_playwright, expect
 
-from tests.conftest import add_member, login, make_settings, make_user, new_project
+from tests.conftest import TEST_DB, add_member, login, make_settings, make_user, new_project
 from tests.live_server import LiveServer
 from tests.web.helpers import CHROMIUM, CODER, DIST, FAILURES, OWNER, TIMEOUT_MS, Site
 
@@ -53,9 +53,11 @@ def pytest_runtest_makereport(item, call):
     return report
 
 
-@pytest_asyncio.fixture(loop_scope="session")
-async def site(request, tmp_path, database_url, browser, web_build):
-    settings = make_settings(tmp_path / "data", database_url, web_dist=web_build)
+@contextlib.asynccontextmanager
+async def running_site(data_dir, database_url, browser, web_build, on_failure=None):
+    """One app (data folder, database, embedded worker) with a project and two members;
+    `on_failure(site)` is awaited before the pages close, if given and the body failed."""
+    settings = make_settings(data_dir, database_url, web_dist=web_build)
     async with AsyncExitStack() as stack:
         srv = await stack.enter_async_context(
             LiveServer(settings, embedded_worker=True, graceful_seconds=1)
@@ -74,10 +76,22 @@ async def site(request, tmp_path, database_url, browser, web_build):
             yield site
         finally:
             # Pages go before the server: their event streams would hold its shutdown.
-            if getattr(request.node, "call_failed", False):
-                await _save_failure_pages(site, request.node.name)
+            if on_failure is not None:
+                await on_failure(site)
             for context in site.contexts:
                 await context.close()
+        # The app works under the CSP only if the browser refused nothing.
+        assert site.csp_violations == [], site.csp_violations
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def site(request, tmp_path, database_url, browser, web_build):
+    async def on_failure(site: Site) -> None:
+        if getattr(request.node, "call_failed", False):
+            await _save_failure_pages(site, request.node.name)
+
+    async with running_site(tmp_path / "data", database_url, browser, web_build, on_failure) as s:
+        yield s
 
 
 async def _save_failure_pages(site: Site, test_name: str) -> None:
@@ -85,4 +99,4 @@ async def _save_failure_pages(site: Site, test_name: str) -> None:
     for i, context in enumerate(site.contexts):
         for j, page in enumerate(context.pages):
             with contextlib.suppress(Exception):  # a crashed page: nothing to save
-                await page.screenshot(path=FAILURES / f"{test_name}-{i}-{j}.png")
+                await page.screenshot(path=FAILURES / f"{test_name}-{TEST_DB}-{i}-{j}.png")

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
-from playwright.async_api import Browser, BrowserContext, Page, expect
+from playwright.async_api import Browser, BrowserContext, ConsoleMessage, Page, expect
 
 from tests.conftest import PASSWORD, ROOT
 from tests.live_server import LiveServer
@@ -40,6 +40,8 @@ class Site:
     coder: httpx.AsyncClient  # the API, signed in as CODER
     user_ids: dict[str, int]
     contexts: list[BrowserContext] = field(default_factory=list)
+    # What the browser refused under the Content-Security-Policy (must stay empty).
+    csp_violations: list[str] = field(default_factory=list)
 
     @property
     def base(self) -> str:
@@ -51,8 +53,15 @@ class Site:
             base_url=self.srv.url, viewport=VIEWPORT, accept_downloads=True
         )
         context.set_default_timeout(TIMEOUT_MS)
+        context.on("console", self._watch_csp)
         self.contexts.append(context)
         return await context.new_page()
+
+    def _watch_csp(self, message: ConsoleMessage) -> None:
+        # Our pages only (the test identity provider's sign-in page is its own business).
+        page_url = message.page.url if message.page else ""
+        if "Content Security Policy" in message.text and page_url.startswith(self.srv.url):
+            self.csp_violations.append(f"{page_url}: {message.text}")
 
     async def page(self, email: str = OWNER) -> Page:
         """A page in a fresh browser context, signed in through the sign-in form."""
@@ -74,7 +83,11 @@ async def sign_in(page: Page, email: str, password: str = PASSWORD) -> None:
 async def shot(page: Page, name: str) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     # Transitions finished at once: a dialog is shot opaque, not half faded in.
-    await page.screenshot(path=SCREENSHOTS / f"{name}.png", animations="disabled")
+    png = await page.screenshot(animations="disabled")
+    # Both database runs shoot the same screens at the same time: write, then rename.
+    partial = SCREENSHOTS / f".{name}.{os.getpid()}.png"
+    partial.write_bytes(png)
+    partial.replace(SCREENSHOTS / f"{name}.png")
 
 
 async def upload(site: Site, path: Path) -> int:
@@ -189,3 +202,45 @@ async def drag_select(page: Page, phrase: str, passage_id: int | None = None) ->
     await page.mouse.down()
     await page.mouse.move(points["x2"], points["y2"], steps=8)
     await page.mouse.up()
+
+
+# axe-core (web/package.json's devDependency) is loaded from web/node_modules by
+# evaluating its source in the page: the app's Content-Security-Policy refuses an
+# injected <script>, and the check must run under the policy the app ships with.
+AXE_JS = ROOT / "web" / "node_modules" / "axe-core" / "axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+_AXE_RUN = """
+async (tags) => {
+  const result = await axe.run(document, { runOnly: { type: 'tag', values: tags } });
+  return result.violations.map((v) => ({
+    id: v.id,
+    impact: v.impact,
+    help: v.help,
+    nodes: v.nodes.map((n) => ({ target: n.target.join(' '), summary: n.failureSummary })),
+  }));
+}
+"""
+
+
+async def axe_violations(page: Page) -> list[dict]:
+    """What axe-core finds against WCAG 2.1 A and AA on the page as it is now."""
+    if not await page.evaluate("typeof window.axe !== 'undefined'"):
+        await page.evaluate(AXE_JS.read_text(encoding="utf-8"))
+    return await page.evaluate(_AXE_RUN, AXE_TAGS)
+
+
+def describe_violations(violations: list[dict]) -> str:
+    lines = []
+    for v in violations:
+        lines.append(f"  {v['id']} ({v['impact']}): {v['help']}")
+        for node in v["nodes"]:
+            summary = " ".join((node["summary"] or "").split())
+            lines.append(f"    - {node['target']}: {summary}")
+    return "\n".join(lines)
+
+
+async def assert_accessible(page: Page, screen: str) -> None:
+    """No WCAG 2.1 A/AA violation on the page; the message names each rule, its impact
+    and the elements it failed on."""
+    violations = await axe_violations(page)
+    assert not violations, f"axe on {screen} ({page.url}):\n{describe_violations(violations)}"

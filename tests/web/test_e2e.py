@@ -5,7 +5,8 @@ passes is saved under test-artifacts/screenshots/.
 
 - sign in, upload a PDF and follow its job, documents, search, open a hit at its page;
 - code a mouse selection in the popover (code made on the codebook screen), a
-  colleague's open reader shows it live, two memo edits conflict and are resolved;
+  colleague's open reader shows it live (with no edit: not theirs), two memo edits
+  of the author's in two tabs conflict and are resolved;
 - a CMOC built from two annotations under an imported theory, the triangulation matrix
   and a cell's excerpts, inter-coder agreement, the XLSX export read back;
 - coding with the keyboard only;
@@ -153,33 +154,41 @@ async def test_coding_shows_live_to_a_colleague_and_a_memo_conflict_resolves(sit
     assert await coder.evaluate("window.stillTheSamePage") is True
     await shot(owner, "reader-annotations")
 
-    # 6. Both open the annotation to edit its memo; the owner saves first.
-    for page in (owner, coder):
+    # 6. The owner opens the annotation to edit its memo in two tabs (only its author
+    # may edit it: the coder's details offer no edit); the first tab saves first.
+    await live.click()
+    details = coder.get_by_test_id("annotation-details")
+    await expect(details).to_contain_text("Waste starts here")
+    await expect(details.get_by_test_id("annotation-edit")).to_have_count(0)
+    await coder.keyboard.press("Escape")
+    tab2 = await site.page(OWNER)  # the owner's second tab
+    await tab2.goto(f"/read/{doc}")
+    for page in (owner, tab2):
         await page.locator(f'[data-testid="annotation-mark"][data-ids="{created["id"]}"]').click()
         await page.get_by_test_id("annotation-details").get_by_test_id("annotation-edit").click()
         await expect(page.get_by_test_id("code-popover-memo")).to_have_value("Waste starts here")
-    await owner.get_by_test_id("code-popover-memo").fill("Owner: single use is the rule")
+    await owner.get_by_test_id("code-popover-memo").fill("Tab 1: single use is the rule")
     await owner.get_by_test_id("code-popover-save").click()
     await expect(owner.get_by_test_id("code-popover")).to_be_hidden()
-    await coder.get_by_test_id("code-popover-memo").fill("Coder: counselling matters")
-    await coder.get_by_test_id("code-popover-save").click()
-    dialog = coder.get_by_test_id("conflict-dialog")
+    await tab2.get_by_test_id("code-popover-memo").fill("Tab 2: counselling matters")
+    await tab2.get_by_test_id("code-popover-save").click()
+    dialog = tab2.get_by_test_id("conflict-dialog")
     await expect(dialog.get_by_role("region", name="Theirs (saved)")).to_contain_text(
-        "Owner: single use is the rule"
+        "Tab 1: single use is the rule"
     )
     await expect(dialog.get_by_role("region", name="Yours (not saved)")).to_contain_text(
-        "Coder: counselling matters"
+        "Tab 2: counselling matters"
     )
-    await shot(coder, "reader-conflict")
+    await shot(tab2, "reader-conflict")
     await dialog.get_by_test_id("conflict-apply-mine").click()
     await expect(dialog).to_be_hidden()
     (saved,) = await annotations(site, doc)
-    assert saved["memo"] == "Coder: counselling matters" and saved["version"] == 3
+    assert saved["memo"] == "Tab 2: counselling matters" and saved["version"] == 3
     assert saved["code_ids"] == created["code_ids"]
-    # The owner's reader follows (live) and shows the coder's memo.
+    # The first tab follows (live) and shows the second tab's memo.
     await mark.click()
     await expect(owner.get_by_test_id("annotation-details")).to_contain_text(
-        "Coder: counselling matters"
+        "Tab 2: counselling matters"
     )
 
     # The codebook counts the code's use.

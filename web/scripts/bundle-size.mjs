@@ -48,5 +48,6 @@ const lazy = readdirSync(join(dist, 'assets'))
   .filter((f) => !first.has(f) && !f.endsWith('.gz') && statSync(join(dist, f)).isFile());
 const lazyTotal = lazy.reduce((s, f) => s + gz(join(dist, f)), 0);
 console.log(`Lazy chunks (loaded on demand): ${lazy.length} files, ${kb(lazyTotal)} gzipped in all; largest:`);
-for (const f of lazy.sort((a, b) => gz(join(dist, b)) - gz(join(dist, a))).slice(0, 5)) console.log(`  ${kb(gz(join(dist, f))).padStart(10)}  ${f}`);
+for (const f of lazy.sort((a, b) => gz(join(dist, b)) - gz(join(dist, a))).slice(0, 5))
+  console.log(`  ${kb(gz(join(dist, f))).padStart(10)}  ${f}`);
 process.exit(total / 1024 <= LIMIT_KB ? 0 : 1);

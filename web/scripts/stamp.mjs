@@ -14,7 +14,9 @@ const STAMP = join(web, 'dist', '.build-stamp');
 function files(path) {
   if (!existsSync(path)) return [];
   if (statSync(path).isFile()) return [path];
-  return readdirSync(path).sort().flatMap((name) => files(join(path, name)));
+  return readdirSync(path)
+    .sort()
+    .flatMap((name) => files(join(path, name)));
 }
 
 export function digest() {
@@ -33,7 +35,8 @@ const mode = process.argv[2] ?? 'check';
 if (mode === 'write') {
   writeFileSync(STAMP, digest() + '\n');
 } else if (mode === 'check') {
-  const ok = existsSync(join(web, 'dist', 'index.html')) && existsSync(STAMP) && readFileSync(STAMP, 'utf8').trim() === digest();
+  const ok =
+    existsSync(join(web, 'dist', 'index.html')) && existsSync(STAMP) && readFileSync(STAMP, 'utf8').trim() === digest();
   if (!ok) console.log('web/dist is missing or stale');
   process.exit(ok ? 0 : 1);
 } else {

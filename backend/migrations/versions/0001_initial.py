@@ -8,7 +8,7 @@ Create Date: 2026-11-26 15:02:27.118761
 from collections.abc import Sequence
 
 import sqlalchemy as sa
-import sqlmodel
+import sqlmodel.sql.sqltypes
 from alembic import op
 
 revision: str = "0001"
@@ -199,4 +199,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_document_date"))
 
     op.drop_table("document")
+    # drop_table leaves PostgreSQL's enum types behind (SQLite has none).
+    for name in ("sourcetype", "documenttype", "documentstatus", "jobstate", "joboutcome"):
+        sa.Enum(name=name).drop(op.get_bind(), checkfirst=True)
     # ### end Alembic commands ###

@@ -8,7 +8,7 @@ Create Date: 2026-11-26 15:35:45.222353
 from collections.abc import Sequence
 
 import sqlalchemy as sa
-import sqlmodel
+import sqlmodel.sql.sqltypes
 from alembic import op
 
 revision: str = "0002"
@@ -201,4 +201,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_auditevent_project_id"))
 
     op.drop_table("auditevent")
+    # drop_table leaves PostgreSQL's enum types behind (SQLite has none).
+    for name in ("globalrole", "role"):
+        sa.Enum(name=name).drop(op.get_bind(), checkfirst=True)
     # ### end Alembic commands ###

@@ -8,7 +8,7 @@ Create Date: 2026-11-26 15:44:17.504821
 from collections.abc import Sequence
 
 import sqlalchemy as sa
-import sqlmodel
+import sqlmodel.sql.sqltypes
 from alembic import op
 
 revision: str = "0003"
@@ -204,4 +204,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_event_project_id"))
 
     op.drop_table("event")
+    # drop_table leaves PostgreSQL's enum types behind (SQLite has none).
+    for name in ("codekind", "revisionaction"):
+        sa.Enum(name=name).drop(op.get_bind(), checkfirst=True)
     # ### end Alembic commands ###

@@ -8,7 +8,7 @@ Create Date: 2026-11-26
 from collections.abc import Sequence
 
 import sqlalchemy as sa
-import sqlmodel
+import sqlmodel.sql.sqltypes
 from alembic import op
 
 revision: str = "0006"
@@ -281,4 +281,15 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_cmoc_author_id"))
 
     op.drop_table("cmoc")
+    # drop_table leaves PostgreSQL's enum types behind (SQLite has none).
+    for name in (
+        "cmocstatus",
+        "theoryform",
+        "theorystatus",
+        "part",
+        "stance",
+        "origin",
+        "decision",
+    ):
+        sa.Enum(name=name).drop(op.get_bind(), checkfirst=True)
     # ### end Alembic commands ###

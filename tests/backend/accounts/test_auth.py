@@ -134,7 +134,7 @@ async def test_members_and_roles(owner):
     r = await owner.post(
         f"{owner.base}/members", json={"email": "ghost@example.org", "role": "viewer"}
     )
-    assert r.status_code == 404
+    assert r.status_code == 422
     r = await owner.patch(f"{owner.base}/members/{member_id}", json={"role": "viewer"})
     assert r.json()["role"] == "viewer"
     me = next(

@@ -57,6 +57,8 @@ async def test_create_stores_selectors_page_and_codes(api):
     assert r.headers["etag"] == '"1"'
     assert a["exact"] == passage["text"][:40]
     assert a["passage_id"] == passage["id"] and a["page"] == passage["page_start"]
+    assert a["location"]["page"] == a["page"] and a["location"]["pagination"] == "rendered"
+    assert a["citation"].startswith(doc["title"]) and f"p. {a['page']}" in a["citation"]
     assert a["code_ids"] == [code] and a["memo"] == "why" and a["author_name"] == "owner"
     assert len(a["prefix"]) <= 32 and len(a["suffix"]) == 32
 
@@ -93,6 +95,19 @@ async def test_soft_delete_and_restore(api):
     assert r.status_code == 200 and r.json()["deleted_at"] is None
     actions = [h["action"] for h in (await api.get(f"{url}/history")).json()]
     assert actions == ["create", "delete", "restore"]
+
+
+async def test_an_edit_of_a_version_deleted_since_is_a_conflict_showing_the_deletion(api):
+    doc = await _doc(api)
+    a = (await _annotate(api, doc, await _passage(api, doc["id"]), [])).json()
+    url = f"{api.base}/annotations/{a['id']}"
+    assert (await api.delete(url)).status_code == 204
+    r = await api.patch(url, json={"memo": "typed before the delete"}, headers={"If-Match": '"1"'})
+    assert r.status_code == 409 and r.json()["current"]["deleted_at"] is not None
+    assert r.json()["current"]["version"] == 2
+    # Editing the deleted version itself is refused outright: restore it first.
+    r = await api.patch(url, json={"memo": "x"}, headers={"If-Match": '"2"'})
+    assert r.status_code == 409 and "restore it first" in r.json()["detail"]
 
 
 async def test_utf16_offsets_are_converted_at_the_edge(api):

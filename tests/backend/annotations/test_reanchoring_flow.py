@@ -11,7 +11,7 @@ import docx
 import pytest
 
 from backend.documents.models import DocumentVersion
-from ingest.worker import run_job
+from backend.ingest_jobs.worker import run_job
 from tests.conftest import CONSTITUTION_DOCX, runtime_of, signed_in
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"

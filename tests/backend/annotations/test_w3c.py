@@ -266,9 +266,10 @@ def test_collection_items_pass_every_must_assertion(runner: AssertionRunner) -> 
         annotation_to_jsonld(a, BASE)["id"] for a in annotations
     ]
     for item in items:
-        assert "@context" not in item
-        # An embedded annotation is read with the collection's @context (JSON-LD scoping).
-        assert must_failures(runner, {"@context": collection["@context"], **item}) == {}
+        # Each item stands on its own: a consumer may take one out of the collection.
+        assert item["@context"] == ANNO_CONTEXT
+        assert must_failures(runner, item) == {}
+    assert must_failures(runner, collection["first"]["items"][0]) == {}
 
 
 # --------------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ import pytest
 from sqlmodel import col, select
 
 from backend.events.models import Event
-from ingest.worker import run_job
+from backend.ingest_jobs.worker import run_job
 from tests.conftest import add_member, app_client, login, make_user, runtime_of, signed_in
 
 
@@ -148,6 +148,8 @@ async def test_create_with_theories_and_evidence(api, world):
     assert evidence[0]["page"] == early["page_start"] == world.annotations[0]["page"]
     assert evidence[1]["exact"] == late["text"][:60]
     assert evidence[1]["page"] == late["page_start"] > 1
+    assert evidence[1]["location"]["page"] == late["page_start"]
+    assert f"p. {late['page_start']}" in evidence[1]["citation"]
     assert evidence[2]["document_id"] == world.sop["id"]
     assert evidence[2]["source_type"] == "interview"
     assert evidence[2]["exact"] == talk["text"][3:33]

@@ -205,7 +205,7 @@ def test_import_qdc_from_another_tool() -> None:
             "Anything that slows a request down.\nKind: mechanism (not our marker)",
             None,
         ),
-        CodeRecord(g2, "Funding", "other", g1, "#ff00aa", None, None),
+        CodeRecord(g2, "Funding", "other", g1, "#ff00aa", None, None, codable=False),
         CodeRecord(
             "3a9d1c6e-0f1b-4e2a-8c3d-4b5e6f7a8b9c", "Top-up payments", "other", g2, None, None, None
         ),

@@ -16,7 +16,8 @@ from argon2 import PasswordHasher
 
 from backend.core import security
 from backend.events.service import publish
-from ingest.worker import run_job
+from backend.ingest_jobs.worker import run_job
+from tests.backend.test_speakers_api import TRANSCRIPT
 from tests.conftest import add_member, login, make_user
 from tests.live_server import LiveServer
 
@@ -77,7 +78,7 @@ class EventStream:
                     fields[name] = value
                 continue
             if "data" in fields:
-                event = Sse(int(fields["id"]), fields.get("event", "message"), {})
+                event = Sse(int(fields.get("id", 0)), fields.get("event", "message"), {})
                 event.data = json.loads(fields["data"])
                 self.seen.append(event)
                 self.events.put_nowait(event)
@@ -257,6 +258,30 @@ async def test_code_events_reach_members(world):
         assert await stream.quiet() == []
 
 
+async def test_document_metadata_and_speaker_role_edits_reach_members(world):
+    w = world
+    files = [("files", ("interview-4.txt", TRANSCRIPT.encode(), "text/plain"))]
+    r = await w.owner.post(f"{w.base}/ingest", files=files)
+    assert r.status_code == 202, r.text
+    done = await run_job(w.srv.runtime, r.json()[0]["id"])
+    assert done is not None and done.state == "done", done
+    async with EventStream(w.coder, w.events) as stream:
+        assert await stream.quiet() == []  # the ingest is old news
+        r = await w.owner.patch(f"{w.base}/documents/{w.doc_id}", json={"organisation": "ICB"})
+        assert r.status_code == 200, r.text
+        edited = await stream.next()
+        assert (edited.kind, edited.data["id"]) == ("document.updated", w.doc_id)
+        assert edited.data["action"] == "update" and edited.data["fields"] == ["organisation"]
+
+        role = {"speaker": "A", "role": "interviewer"}
+        r = await w.owner.put(f"{w.base}/documents/{done.document_id}/speakers", json=role)
+        assert r.status_code == 200, r.text
+        set_role = await stream.next()
+        assert (set_role.kind, set_role.data["id"]) == ("document.updated", done.document_id)
+        assert set_role.data["action"] == "speaker_role" and set_role.data["speaker"] == "A"
+        assert set_role.id > edited.id and await stream.quiet() == []
+
+
 async def test_only_members_may_listen(world):
     w = world
     async with EventStream(w.outsider, w.events) as stream:
@@ -348,3 +373,67 @@ async def test_open_streams_do_not_starve_the_api(world):
         for stream in (streams[0], streams[-1]):
             event = await stream.next()
             assert event.kind == "annotation.create" and event.data["id"] == a["id"]
+
+
+async def _ended(stream: EventStream) -> str:
+    """The stream's last word before it closes: why access ended."""
+    event = await stream.next()
+    while event.kind != "access.ended":
+        event = await stream.next()
+    return event.data["reason"]
+
+
+async def test_streams_close_when_access_ends(world):
+    """Revoked token, signed-out session, removed member: each open stream notices
+    within a few seconds, and nothing written after the change reaches it."""
+    w = world
+    r = await w.coder.post("/api/auth/tokens", json={"name": "listener"})
+    token = r.json()
+    bearer = {"Authorization": f"Bearer {token['token']}"}
+    async with (
+        w.srv.client(headers=bearer) as script,
+        EventStream(script, w.events) as by_token,
+        EventStream(w.coder, w.events) as by_cookie,
+    ):
+        r = await w.coder.delete(f"/api/auth/tokens/{token['info']['id']}")
+        assert r.status_code == 204, r.text
+        assert "revoked" in await _ended(by_token)
+        r = await w.coder.post("/api/auth/logout")
+        assert r.status_code == 204, r.text
+        assert "signed out" in await _ended(by_cookie)
+
+    await login(w.coder, "coder@example.org")
+    async with EventStream(w.coder, w.events) as stream:
+        members = (await w.owner.get(f"{w.base}/members")).json()
+        (mine,) = [m for m in members if m["user_id"] == w.coder_id]
+        r = await w.owner.delete(f"{w.base}/members/{mine['id']}")
+        assert r.status_code == 204, r.text
+        await _create(w, memo="written after the coder left")  # in the very next batch
+        assert "member" in await _ended(stream)
+        assert [e.kind for e in stream.seen] == ["access.ended"]
+
+
+async def test_blind_round_hides_other_coders_events(world):
+    """The coder's stream, open before the round starts, applies the round at once."""
+    w = world
+    async with EventStream(w.coder, w.events) as stream:
+        body = {"name": "R", "document_ids": [w.doc_id], "coder_ids": [w.coder_id, w.owner_id]}
+        r = await w.owner.post(f"{w.base}/rounds", json=body)
+        assert r.status_code == 201, r.text
+        round_id = r.json()["id"]
+        await _create(w, memo="the owner codes blind too")
+        r = await w.coder.post(
+            f"{w.base}/annotations", json={"document_id": w.doc_id, "start": 10, "end": 15}
+        )
+        mine = r.json()
+        opened, created = await stream.take(2)
+        assert opened.kind == "round.opened"
+        assert created.kind == "annotation.create" and created.data["id"] == mine["id"]
+        assert await stream.quiet() == []  # the owner's annotation never arrived
+
+        r = await w.owner.post(f"{w.base}/rounds/{round_id}/close")
+        assert r.status_code == 200, r.text
+        theirs = await _create(w, memo="after the round")
+        closed, created = await stream.take(2)
+        assert closed.kind == "round.closed"
+        assert created.data["id"] == theirs["id"]

@@ -21,9 +21,9 @@ import pytest
 from lxml import etree
 
 from backend.accounts.models import User
+from backend.ingest_jobs.worker import run_job
 from backend.refi.export import write_qdpx
 from backend.triangulation.scope import Scope
-from ingest.worker import run_job
 from tests.conftest import SHARED, add_member, app_client, login, make_user, runtime_of, signed_in
 
 PROJECT_XSD = SHARED / "schemas" / "refi-qda" / "Project-mrt2019.xsd"

@@ -10,8 +10,8 @@ import zipfile
 from lxml import etree
 from sqlmodel import select
 
-from backend.accounts.models import User
 from backend.annotations.models import Annotation, AnnotationCode
+from backend.coders.models import Coder
 from backend.codes.models import Code
 from backend.documents.models import Document, DocumentVersion
 from tests.backend.refi.conftest import upload
@@ -96,8 +96,11 @@ async def test_a_file_from_another_tool_imports_what_fits_and_reports_the_rest(c
     r = await upload(client, pid, _package())
     assert r.status_code == 200, r.text
     s = r.json()
-    assert (s["documents"], s["codes"], s["annotations"]) == (3, 2, 3)
-    assert s["users"] == {"matched": 0, "created": 1}
+    imported = s["imported"]
+    assert (imported["documents"], imported["codes"], imported["annotations"]) == (3, 2, 3)
+    names = [c["name"] for c in s["coders"]["attributions"]]
+    assert names == ["Jane Researcher", "Not named in the file"]
+    assert s["coders"]["unnamed"] == 1  # the inline and PDF selections name no coder
     assert s["skipped"] == {
         "AudioSource without text (not imported)": 1,
         "PDF selections by page area (not imported)": 1,
@@ -128,9 +131,9 @@ async def _check_rows(session, pid: int) -> None:
     assert (
         fair.memo == "Good example" and fair.created_at.isoformat() == "2019-03-18T11:00:00+00:00"
     )
-    author = await session.get(User, fair.author_id)
-    assert author.name == "Jane Researcher" and author.email.endswith("@import.invalid")
-    assert not author.is_active
+    coder = await session.get(Coder, fair.coder_id)
+    assert (coder.name, coder.identifier, coder.user_id) == ("Jane Researcher", "JR", None)
+    assert coder.guid == "00000001-aaaa-bbbb-cccc-ddddddddddd1"
     assert by_exact["héllo"].memo == "Why héllo?"
     codes = (
         await session.exec(

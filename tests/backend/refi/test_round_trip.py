@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from sqlmodel import col, select
 
-from backend.accounts.models import User
 from backend.annotations.models import Annotation
 from backend.cmocs.models import CmocEvidence
+from backend.coders.models import Coder
 from backend.documents.models import Document, DocumentVersion, Passage
-from tests.backend.refi.conftest import export, new_project, normalised, unpack, upload
+from tests.backend.refi.conftest import CODER, export, new_project, normalised, unpack, upload
 from tests.conftest import runtime_of
 
 
@@ -23,11 +23,18 @@ async def _round_trip(built) -> tuple[int, dict, bytes, bytes]:
 
 async def test_round_trip_gives_the_same_project(built, schema):
     pid, summary, first, second = await _round_trip(built)
-    assert summary["skipped"] == {} and summary["attributed_to_you"] == 0
-    assert summary["users"] == {"matched": 2, "created": 0}
-    assert summary["annotations"] == len(built.annotations)
-    assert (summary["theories"], summary["cmocs"], summary["evidence_links"]) == (2, 2, 5)
-    assert summary["documents"] == 5 and summary["versions"] == 6
+    assert summary["skipped"] == {}
+    coders = summary["coders"]
+    assert sorted(c["name"] for c in coders["attributions"]) == ["Zoë Coder ✨", "owner"]
+    assert coders["accounts_created"] == coders["unnamed"] == coders["not_listed"] == 0
+    imported = summary["imported"]
+    assert imported["annotations"] == len(built.annotations)
+    assert (imported["theories"], imported["cmocs"], imported["evidence_links"]) == (2, 2, 5)
+    assert imported["documents"] == 5 and imported["versions"] == 6
+    assert summary["offsets"]["reading"] == "codepoint"
+    assert summary["offsets"]["decided_by"] == "producer"
+    assert summary["offsets"]["selections_checked"] == len(built.annotations)
+    assert summary["offsets"]["selections_needing_review"] == 0 and summary["review"] == []
     a, b = unpack(first), unpack(second)
     assert schema.validate(b.root), schema.error_log
     assert normalised(a) == normalised(b)
@@ -61,18 +68,18 @@ async def test_imported_annotations_sit_on_exact_text_with_passages(built):
                 assert texts[p.version_id][p.start : p.end] == p.text
 
 
-async def test_imported_evidence_and_authors_are_kept(built):
+async def test_imported_evidence_and_coders_are_kept(built):
     pid, *_ = await _round_trip(built)
     async with runtime_of(built.api).sessions() as session:
-        authors = (
+        coders = (
             await session.exec(
-                select(User.email)
-                .join(Annotation, Annotation.author_id == User.id)
+                select(Coder.name, Coder.identifier)
+                .join(Annotation, Annotation.coder_id == Coder.id)
                 .where(Annotation.project_id == pid)
                 .distinct()
             )
         ).all()
-        assert set(authors) == {"owner@example.org", "zoe@example.org"}
+        assert sorted(coders) == [("Zoë Coder ✨", CODER), ("owner", "owner@example.org")]
         notes = (
             await session.exec(
                 select(CmocEvidence.note).where(
@@ -102,25 +109,3 @@ async def test_search_finds_imported_documents(built):
     assert r.json()["total"] > 0
     r = await built.api.get(f"/api/projects/{pid}/search", params={"q": "matron"})
     assert r.json()["total"] == 1
-
-
-async def test_unknown_users_become_accounts_that_cannot_sign_in(built):
-    first = await export(built.api, built.pid)
-    async with runtime_of(built.api).sessions() as session:
-        user = (await session.exec(select(User).where(User.email == "zoe@example.org"))).one()
-        user.email, user.name = "someone-else@example.org", "Someone else"
-        session.add(user)
-        await session.commit()
-    pid = await new_project(built.api)
-    r = await upload(built.api, pid, first)
-    assert r.status_code == 200, r.text
-    assert r.json()["users"] == {"matched": 1, "created": 1}
-    async with runtime_of(built.api).sessions() as session:
-        made = (await session.exec(select(User).where(User.email == "zoe@example.org"))).one()
-        assert made.name == "Zoë Coder ✨" and not made.is_active
-        assert made.password_hash.startswith("$argon2")
-    r = await built.api.post(
-        "/api/auth/login",
-        json={"email": "zoe@example.org", "password": "correct horse battery staple"},
-    )
-    assert r.status_code == 401

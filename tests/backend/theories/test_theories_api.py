@@ -525,3 +525,39 @@ async def test_signed_out_callers_are_refused(client):
     client.cookies.clear()
     r = await client.get(f"{client.base}/theories")
     assert r.status_code == 401
+
+
+async def test_importing_again_matches_theories_by_statement(client):
+    """Issue 13 item 10: a second import of the same file creates nothing; a file that
+    changes a known theory's framework or status updates it (a new version), and one
+    whose statements differ only in case and spacing matches too."""
+    first = (await _import(client)).json()
+    assert (first["created"], first["updated"], first["unchanged"]) == (4, 0, 0)
+    again = await _import(client)
+    assert again.status_code == 201, again.text
+    assert (again.json()["created"], again.json()["updated"], again.json()["unchanged"]) == (
+        0,
+        0,
+        4,
+    )
+    assert len((await _list(client)).json()) == 4
+
+    known = first["theories"][0]
+    shouted = "  ".join(known["statement"].upper().split())
+    data = (
+        "framework_heading,theory_statement,status\n"
+        f'Renamed heading,"{shouted}",refined\n'
+        "New heading,Leaders who listen build trust.,\n"
+    ).encode()
+    r = await _import(client, "changes.csv", data)
+    body = r.json()
+    assert (body["created"], body["updated"], body["unchanged"]) == (1, 1, 0), body
+    theories = {t["id"]: t for t in (await _list(client)).json()}
+    assert len(theories) == 5
+    changed = theories[known["id"]]
+    assert (changed["framework"], changed["status"], changed["version"]) == (
+        "Renamed heading",
+        "refined",
+        2,
+    )
+    assert changed["statement"] == known["statement"]  # the wording stays as it was

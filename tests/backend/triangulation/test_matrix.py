@@ -1,50 +1,35 @@
-"""The matrix's arithmetic and status rules, without a database."""
+"""The matrix's status rules and its shape, without a database (the counting is
+SQL: tests/backend/test_analysis_flow.py)."""
 
-from backend.triangulation.matrix import NONE_KEY, Evidence, build, status
-
-
-def ev(row, ann, stance, doc, source, organisation=None, document_type=None):
-    return Evidence(row, ann, doc, source, organisation, document_type, stance)
+from backend.triangulation.matrix import NONE_KEY, Counts, assemble, status
 
 
 def test_status_rules():
-    assert status([]) == "no_evidence"
-    assert status([ev(1, 1, "supports", 1, "document")]) == "single_source"
-    two_docs = [ev(1, 1, "supports", 1, "document"), ev(1, 2, "supports", 2, "document")]
-    assert status(two_docs) == "single_source"  # two sources, one type
-    mixed = [ev(1, 1, "supports", 1, "document"), ev(1, 2, "refines", 2, "interview")]
-    assert status(mixed) == "corroborated"  # refining evidence still supports a version of it
-    assert status([*mixed, ev(1, 3, "refutes", 3, "observation")]) == "contested"
-    assert status([ev(1, 3, "refutes", 3, "observation")]) == "refuted"
+    assert status(0, False) == "no_evidence"
+    assert status(1, False) == "single_source"  # however many sources of that one type
+    assert status(2, False) == "corroborated"  # refining evidence counts as supporting
+    assert status(2, True) == "contested"
+    assert status(0, True) == "refuted"
 
 
-def test_cells_count_distinct_sources_and_excerpts_per_stance():
-    evidence = [
-        ev(1, 10, "supports", 100, "interview"),
-        ev(1, 10, "supports", 100, "interview"),  # the same excerpt via two CMOCs
-        ev(1, 11, "supports", 100, "interview"),
-        ev(1, 12, "refutes", 101, "interview"),
-        ev(2, 13, "supports", 102, "document"),
-    ]
-    m = build([(1, "A"), (2, "B"), (3, "C")], evidence, "source_type")
-    assert [c["key"] for c in m["columns"]] == ["document", "interview", "observation"]
-    a = m["rows"][0]["cells"]["interview"]
-    assert (a["sources"], a["excerpts"]) == (2, 3)
-    assert a["supports"] == {"sources": 1, "excerpts": 2}
-    assert a["refutes"] == {"sources": 1, "excerpts": 1}
-    assert m["rows"][0]["status"] == "contested"
-    assert m["rows"][1]["cells"]["document"]["supports"] == {"sources": 1, "excerpts": 1}
-    assert m["rows"][2]["status"] == "no_evidence"
-    assert m["rows"][2]["total"]["excerpts"] == 0
-
-
-def test_organisation_columns_keep_unknown_last_and_status_uses_source_types():
-    evidence = [
-        ev(1, 1, "supports", 1, "document", organisation="NHS B"),
-        ev(1, 2, "supports", 2, "interview", organisation=None),
-        ev(1, 3, "supports", 3, "document", organisation="NHS A"),
-    ]
-    m = build([(1, "A")], evidence, "organisation")
+def test_columns_keep_unknown_last_and_empty_rows_get_empty_cells():
+    counts = Counts(
+        sources={(1, "NHS B", None): 1, (1, NONE_KEY, None): 1, (1, None, None): 2},
+        excerpts={(1, "NHS B", None): 1, (1, NONE_KEY, None): 3, (1, None, None): 4},
+        supporting_types={1: 2},
+        columns={"NHS B", NONE_KEY, "NHS A"},
+    )
+    m = assemble([(1, "A"), (2, "B")], counts, "organisation")
     assert [c["key"] for c in m["columns"]] == ["NHS A", "NHS B", NONE_KEY]
-    assert m["rows"][0]["status"] == "corroborated"
-    assert m["rows"][0]["cells"][NONE_KEY]["excerpts"] == 1
+    first, second = m["rows"]
+    assert first["status"] == "corroborated" and first["total"]["excerpts"] == 4
+    assert first["cells"][NONE_KEY]["excerpts"] == 3
+    assert first["cells"]["NHS A"] == {"sources": 0, "excerpts": 0} | {
+        s: {"sources": 0, "excerpts": 0} for s in ("supports", "refutes", "refines")
+    }
+    assert second["status"] == "no_evidence" and second["total"]["sources"] == 0
+
+
+def test_source_type_columns_are_always_the_three_types_in_order():
+    m = assemble([], Counts(columns={"interview"}), "source_type")
+    assert [c["key"] for c in m["columns"]] == ["document", "interview", "observation"]

@@ -198,3 +198,22 @@ def test_speaker_turns_on_consecutive_lines_stay_apart(tmp_path: Path) -> None:
 def test_file_without_blank_lines_keeps_one_element_per_line(tmp_path: Path) -> None:
     lines = [f"Line {i} is a complete sentence of its own here." for i in range(12)]
     assert texts(write(tmp_path, "lines.txt", "\n".join(lines) + "\n")) == lines
+
+
+def test_html_elements_that_touch_keep_their_words_apart(tmp_path: Path) -> None:
+    """Block elements written with no white space between them (cells, list items,
+    definition lists, nested blocks, a line break) are separate words in the stored text,
+    as a browser shows them (issue 13 item 11: no "economiccare" in a snippet)."""
+    html = (
+        "<!doctype html><html><body>"
+        "<table><tr><td>cell economic</td><td>care cell</td></tr></table>"
+        "<ul><li>list economic</li><li>care list</li></ul>"
+        "<dl><dt>term economic</dt><dd>care term</dd></dl>"
+        "<div><span>block economic</span><div>care block</div></div>"
+        "<p>br economic<br>care br</p>"
+        "</body></html>"
+    )
+    doc = parse(write(tmp_path, "touching.html", html))
+    assert "economiccare" not in doc.text
+    for kind in ("cell", "list", "term", "block", "br"):
+        assert f"{kind} economic care {kind}" in " ".join(doc.text.split()), kind

@@ -1,9 +1,8 @@
-"""DOCX, PPTX and XLSX adapters: the corpus constitution and small generated files."""
+"""DOCX, PPTX and XLSX adapters on small generated files (the corpus DOCX: test_docx.py)."""
 
 from __future__ import annotations
 
 import zipfile
-from functools import cache
 from pathlib import Path
 
 import docx
@@ -13,15 +12,11 @@ from docx.oxml import OxmlElement
 from pptx import Presentation
 
 from ingest.errors import IngestError
+from ingest.formats import render
 from ingest.formats.base import Extracted, FileProbe
-from ingest.formats.office import DocxAdapter, PptxAdapter, XlsxAdapter
+from ingest.formats.docx import DocxAdapter
+from ingest.formats.office import PptxAdapter, XlsxAdapter
 from ingest.pipeline import ParsedDocument, ParseOptions, parse_file
-from tests.conftest import CONSTITUTION_DOCX
-
-
-@cache
-def constitution() -> Extracted:
-    return DocxAdapter().extract(CONSTITUTION_DOCX)
 
 
 def of_category(result: Extracted, category: str) -> list:
@@ -30,45 +25,6 @@ def of_category(result: Extracted, category: str) -> list:
 
 def parse(path: Path) -> ParsedDocument:
     return parse_file(path, path.name, ParseOptions())
-
-
-# --- the corpus DOCX -----------------------------------------------------------------------------
-
-
-def test_constitution_pages_follow_its_page_breaks() -> None:
-    result = constitution()
-    breaks = of_category(result, "PageBreak")
-    assert result.page_count > 30
-    assert result.page_count == len(breaks) + 1
-    page = 1
-    for element in result.elements:
-        if element.category == "PageBreak":
-            page += 1
-        elif element.category not in ("Header", "Footer"):  # those belong to a whole section
-            assert element.metadata.page_number == page, element.text[:60]
-
-
-def test_constitution_titles() -> None:
-    titles = {(t.text, t.metadata.page_number) for t in of_category(constitution(), "Title")}
-    assert ("CONSTITUTION", 1) in titles
-    assert ("NHS Cambridgeshire and Peterborough\nIntegrated Care Board", 1) in titles
-    assert len(titles) > 30
-
-
-def test_constitution_tables() -> None:
-    tables = of_category(constitution(), "Table")
-    assert tables and tables[0].metadata.page_number == 1
-    assert tables[0].text.startswith("Version Date approved by the ICB")
-
-
-def test_constitution_running_footer_is_classified() -> None:
-    footers = of_category(constitution(), "Footer")
-    assert any("ICB Constitution" in f.text for f in footers)
-
-
-def test_docx_file_title_metadata_is_not_used() -> None:
-    # Its core-properties title is a stale "... Master V1.3"; the page's own title is better.
-    assert constitution().title is None
 
 
 # --- generated DOCX ------------------------------------------------------------------------------
@@ -89,7 +45,6 @@ def make_docx(path: Path, rendered_breaks: bool = True) -> Path:
     if rendered_breaks:
         page_break_paragraph(document, "Delays fell when social care joined the daily huddle.")
     else:
-        document.add_page_break()
         document.add_paragraph("Delays fell when social care joined the daily huddle.")
     document.add_heading("Recommendations", level=2)
     table = document.add_table(rows=2, cols=2)
@@ -106,18 +61,25 @@ def make_docx(path: Path, rendered_breaks: bool = True) -> Path:
     return path
 
 
-def test_generated_docx_pages_headings_and_table(tmp_path: Path) -> None:
+@pytest.fixture
+def no_libreoffice(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A server without LibreOffice: pages from Word's saved layout markers."""
+    monkeypatch.setattr(render, "soffice", lambda: None)
+
+
+def test_generated_docx_pages_headings_and_table(tmp_path: Path, no_libreoffice: None) -> None:
     result = DocxAdapter().extract(make_docx(tmp_path / "review.docx"))
-    assert result.page_count == 3
+    assert (result.page_count, result.pagination) == (3, "approximate")
     (table,) = of_category(result, "Table")
     assert (table.text, table.metadata.page_number) == ("Ward Delays Ward 5 12", 2)
     titles = [(t.text, t.metadata.category_depth) for t in of_category(result, "Title")]
     assert titles == [("Discharge review", 0), ("Findings", 1), ("Recommendations", 1)]
 
 
-def test_generated_docx_through_the_pipeline(tmp_path: Path) -> None:
+def test_generated_docx_through_the_pipeline(tmp_path: Path, no_libreoffice: None) -> None:
     doc = parse(make_docx(tmp_path / "review.docx"))
     assert (doc.format, doc.title, doc.page_count) == ("docx", "Discharge review", 3)
+    assert (doc.pagination, doc.warnings) == ("approximate", [render.NOT_INSTALLED])
     assert [(p.heading_path, p.page_start, p.page_end) for p in doc.passages] == [
         (["Discharge review"], 1, 1),
         (["Discharge review", "Findings"], 1, 2),
@@ -127,10 +89,13 @@ def test_generated_docx_through_the_pipeline(tmp_path: Path) -> None:
     assert "Ward Delays Ward 5 12" in doc.passages[2].text
 
 
-def test_docx_without_rendered_page_breaks_has_no_pages(tmp_path: Path) -> None:
-    # python-docx writes no w:lastRenderedPageBreak (only Word does): pages are unknown.
+def test_docx_without_saved_layout_or_libreoffice_has_no_pages(
+    tmp_path: Path, no_libreoffice: None
+) -> None:
+    # python-docx writes no w:lastRenderedPageBreak (only Word does) and no page break here.
     doc = parse(make_docx(tmp_path / "plain.docx", rendered_breaks=False))
-    assert (doc.page_count, doc.page_offsets) == (None, [])
+    assert (doc.page_count, doc.page_offsets, doc.pagination) == (None, [], "none")
+    assert "no page numbers" in doc.warnings[0]
     assert all(p.page_start is None and p.page_end is None for p in doc.passages)
     assert "Delays fell when social care joined the daily huddle." in doc.text
 
@@ -155,7 +120,7 @@ def make_pptx(path: Path) -> Path:
 
 def test_pptx_slides_are_pages(tmp_path: Path) -> None:
     doc = parse(make_pptx(tmp_path / "pilot.pptx"))
-    assert (doc.format, doc.page_count) == ("pptx", 3)
+    assert (doc.format, doc.page_count, doc.pagination) == ("pptx", 3, "rendered")
     assert [(p.heading_path, p.page_start, p.text) for p in doc.passages] == [
         (
             ["Discharge pilot results"],
@@ -184,7 +149,7 @@ def make_xlsx(path: Path) -> Path:
 
 def test_xlsx_sheets_are_pages(tmp_path: Path) -> None:
     doc = parse(make_xlsx(tmp_path / "referrals.xlsx"))
-    assert (doc.format, doc.page_count) == ("xlsx", 2)
+    assert (doc.format, doc.page_count, doc.pagination) == ("xlsx", 2, "approximate")
     for words in ["Month Referrals Outcome", "April 42 Approved", "May 17 Declined"]:
         assert words in doc.text
     assert doc.page_offsets == [0, doc.text.index("Figures exclude urgent cases")]

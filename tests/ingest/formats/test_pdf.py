@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import ctypes
 import io
 from functools import cache
 from pathlib import Path
 
 import pypdfium2 as pdfium
-import pypdfium2.raw as pdfium_c
 import pytest
 from unstructured.documents.elements import (
     Footer,
@@ -25,6 +23,7 @@ from ingest.formats.pdf import PdfAdapter
 from tests.conftest import INSULIN_PDF as INSULIN
 from tests.conftest import POLICY_PDF as POLICY
 from tests.conftest import SOP_PDF as SOP
+from tests.ingest.pdfs import body, make_pdf
 
 ALL_PDFS = [POLICY, SOP, INSULIN]
 
@@ -42,29 +41,6 @@ def title(result: Extracted, text: str) -> Title:
     matches = [el for el in of_type(result, Title) if el.text == text]
     assert matches, f"no Title {text!r}"
     return matches[0]
-
-
-def make_pdf(path: Path, pages: list[list[tuple]], size: tuple[int, int] = (595, 842)) -> Path:
-    """Write a PDF; each page is a list of (x, y, font_size, text, standard_font_name)."""
-    doc = pdfium.PdfDocument.new()
-    for items in pages:
-        page = doc.new_page(*size)
-        for x, y, font_size, text, font_name in items:
-            font = pdfium_c.FPDFText_LoadStandardFont(doc.raw, font_name.encode())
-            obj = pdfium_c.FPDFPageObj_CreateTextObj(doc.raw, font, font_size)
-            buf = ctypes.create_string_buffer((text + "\0").encode("utf-16-le"))
-            pdfium_c.FPDFText_SetText(obj, ctypes.cast(buf, ctypes.POINTER(pdfium_c.FPDF_WCHAR)))
-            pdfium_c.FPDFPageObj_Transform(obj, 1, 0, 0, 1, x, y)
-            pdfium_c.FPDFPage_InsertObject(page.raw, obj)
-        page.gen_content()
-        page.close()
-    doc.save(path)
-    doc.close()
-    return path
-
-
-def body(y: float, text: str) -> tuple:
-    return (72, y, 11, text, "Helvetica")
 
 
 # --- score -------------------------------------------------------------------------------

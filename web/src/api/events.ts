@@ -1,6 +1,6 @@
 /**
  * Live project events (GET /api/projects/{pid}/events, backend/events/routes.py).
- * One shared stream per project however many components listen. Read with fetch
+ * One shared stream per project however many components and tabs listen. Read with fetch
  * rather than EventSource: the backend names each event by kind (annotation.create,
  * code.updated, ...) and EventSource cannot listen to "any name".
  */
@@ -8,8 +8,8 @@ import { useEffect, useRef, useSyncExternalStore } from 'react';
 import { createSseParser } from './sse';
 import { projectPath, useProjectId } from './project';
 
-export interface ProjectEvent {
-  kind: string; // e.g. "annotation.create"
+/** What the backend sends for each event (backend/events/service.py): more fields per kind. */
+export interface EventFields {
   id: number | null; // the entity's id
   user_id: number | null;
   at: string;
@@ -18,24 +18,49 @@ export interface ProjectEvent {
   [key: string]: unknown;
 }
 
+export type ProjectEvent = EventFields & { kind: string }; // kind e.g. "annotation.create"
+
 export type LiveStatus = 'off' | 'connecting' | 'live' | 'retrying';
 type Listener = (e: ProjectEvent) => void;
 
+/** What tabs of one browser say to each other about a project's stream. */
+type TabMessage =
+  | { type: 'event'; event: ProjectEvent; lastId: string | null }
+  | { type: 'status'; status: LiveStatus }
+  | { type: 'hello' };
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
+  });
+}
+
+/**
+ * One stream per project per browser, however many tabs: browsers allow six HTTP/1.1
+ * connections per host, so a stream per tab hung the app at the sixth tab. The tab
+ * holding the Web Lock `ew.events.<pid>` reads the stream and relays each event and its
+ * status to the others over a BroadcastChannel; when it closes, the lock passes to a
+ * waiting tab, which resumes after the last event id every tab has seen (no gap).
+ * Without Web Locks (plain HTTP off localhost is not a secure context) each tab reads
+ * its own stream, as before.
+ */
 class EventHub {
   private listeners = new Set<Listener>();
   private statusListeners = new Set<() => void>();
-  private controller: AbortController | null = null;
   private pid: number | null = null;
+  private lease: AbortController | null = null; // ends this tab's leadership or its wait
+  private channel: BroadcastChannel | null = null;
+  private leading = false;
   private lastId: string | null = null;
   private retryMs = 2000;
-  private timer: ReturnType<typeof setTimeout> | null = null;
   status: LiveStatus = 'off';
 
   subscribe(pid: number, fn: Listener): () => void {
     if (this.pid !== pid) this.stop();
     this.pid = pid;
     this.listeners.add(fn);
-    if (!this.controller && !this.timer) this.connect();
+    if (!this.lease) this.start(pid);
     return () => {
       this.listeners.delete(fn);
       if (!this.listeners.size) this.stop();
@@ -50,29 +75,67 @@ class EventHub {
   private setStatus(status: LiveStatus) {
     this.status = status;
     this.statusListeners.forEach((fn) => fn());
+    if (this.leading) this.channel?.postMessage({ type: 'status', status } satisfies TabMessage);
+  }
+
+  private start(pid: number) {
+    const lease = new AbortController();
+    this.lease = lease;
+    this.setStatus('connecting');
+    const locks = typeof navigator !== 'undefined' ? navigator.locks : undefined;
+    if (!locks || typeof BroadcastChannel === 'undefined') {
+      void this.lead(pid, lease.signal);
+      return;
+    }
+    const channel = new BroadcastChannel(`ew.events.${pid}`);
+    this.channel = channel;
+    channel.onmessage = (m: MessageEvent<TabMessage>) => this.fromTab(m.data);
+    channel.postMessage({ type: 'hello' } satisfies TabMessage);
+    // The callback holds the lock until leadership ends; aborting a wait rejects.
+    locks.request(`ew.events.${pid}`, { signal: lease.signal }, () => this.lead(pid, lease.signal)).catch(() => {});
+  }
+
+  private fromTab(message: TabMessage) {
+    if (message.type === 'hello') {
+      if (this.leading) this.setStatus(this.status);
+    } else if (!this.leading && message.type === 'status') {
+      this.setStatus(message.status);
+    } else if (!this.leading && message.type === 'event') {
+      this.lastId = message.lastId;
+      this.listeners.forEach((fn) => fn(message.event));
+    }
   }
 
   private stop() {
-    this.controller?.abort();
-    this.controller = null;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
+    this.lease?.abort();
+    this.lease = null;
+    this.channel?.close();
+    this.channel = null;
+    this.leading = false;
     this.lastId = null;
     this.setStatus('off');
   }
 
-  private async connect() {
-    const pid = this.pid;
-    if (pid == null) return;
-    const controller = new AbortController();
-    this.controller = controller;
+  /** Reads the stream, reconnecting after a break, until the lease ends. */
+  private async lead(pid: number, signal: AbortSignal): Promise<void> {
+    if (signal.aborted) return; // granted as this tab gave up waiting (another project now)
+    this.leading = true;
+    while (!signal.aborted) {
+      await this.readOnce(pid, signal);
+      if (signal.aborted) break;
+      this.setStatus('retrying');
+      await sleep(this.retryMs, signal);
+    }
+  }
+
+  private async readOnce(pid: number, signal: AbortSignal): Promise<void> {
     this.setStatus('connecting');
     const query = this.lastId ? `?after=${encodeURIComponent(this.lastId)}` : '';
     try {
       const response = await fetch(projectPath('/events', pid) + query, {
         credentials: 'same-origin',
         headers: { Accept: 'text/event-stream' },
-        signal: controller.signal,
+        signal,
       });
       if (!response.ok || !response.body) throw new Error(`HTTP ${response.status}`);
       this.setStatus('live');
@@ -83,26 +146,30 @@ class EventHub {
         if (done) break;
         for (const message of parser.push(value)) {
           if (message.id) this.lastId = message.id;
-          let payload: ProjectEvent;
-          try {
-            payload = { ...JSON.parse(message.data), kind: message.event };
-          } catch {
-            continue;
-          }
-          this.listeners.forEach((fn) => fn(payload));
+          const event = parseEvent(message.event, message.data);
+          if (event) this.dispatch(event);
         }
         if (parser.retry) this.retryMs = parser.retry;
       }
     } catch {
-      if (controller.signal.aborted) return;
+      /* a break: the caller reconnects unless the lease ended */
     }
-    if (this.controller !== controller) return;
-    this.controller = null;
-    this.setStatus('retrying');
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      if (this.listeners.size) this.connect();
-    }, this.retryMs);
+  }
+
+  private dispatch(event: ProjectEvent) {
+    this.listeners.forEach((fn) => fn(event));
+    this.channel?.postMessage({ type: 'event', event, lastId: this.lastId } satisfies TabMessage);
+  }
+}
+
+function parseEvent(kind: string, data: string): ProjectEvent | null {
+  try {
+    const parsed: unknown = JSON.parse(data);
+    if (!parsed || typeof parsed !== 'object') return null;
+    // The backend writes every event's data as EventFields (backend/events/service.py).
+    return { ...(parsed as EventFields), kind };
+  } catch {
+    return null;
   }
 }
 
@@ -112,7 +179,9 @@ export const hub = new EventHub();
 export function useProjectEvents(handler: Listener): void {
   const pid = useProjectId();
   const ref = useRef(handler);
-  ref.current = handler;
+  useEffect(() => {
+    ref.current = handler;
+  });
   useEffect(() => {
     if (pid == null) return;
     return hub.subscribe(pid, (e) => ref.current(e));

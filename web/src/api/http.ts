@@ -66,7 +66,7 @@ export async function api<T = unknown>(path: string, options: ApiOptions = {}): 
       signal: options.signal,
     });
   } catch (err) {
-    if ((err as Error).name === 'AbortError') throw err;
+    if (err instanceof DOMException && err.name === 'AbortError') throw err;
     throw new HttpError(messageOf(0, null), 0, null);
   }
   const text = await response.text();
@@ -80,10 +80,29 @@ export async function api<T = unknown>(path: string, options: ApiOptions = {}): 
   }
   if (!response.ok) {
     const errors = fieldErrorsOf(json);
-    const errBody = json && typeof json === 'object' ? { ...(json as object), errors } : { detail: json, errors };
+    const errBody = json && typeof json === 'object' ? { ...json, errors } : { detail: json, errors };
     throw new HttpError(messageOf(response.status, json), response.status, errBody);
   }
+  // The caller names what this path answers (client.ts derives it from the API's schema).
   return { status: response.status, headers: response.headers, json: json as T };
+}
+
+/** The HTTP status of a failed call (undefined for anything else thrown). */
+export function statusOf(err: unknown): number | undefined {
+  const status: unknown = err instanceof HttpError ? err.status : undefined;
+  return typeof status === 'number' ? status : undefined;
+}
+
+/**
+ * The current state a 409 answer carries (`{"detail": ..., "current": {...}}`: the
+ * versioned routes, backend/api/versioned.py), or undefined.
+ */
+export function conflictCurrent<T>(err: unknown): T | undefined {
+  if (!(err instanceof HttpError) || statusOf(err) !== 409) return undefined;
+  const body: unknown = err.body;
+  if (!body || typeof body !== 'object' || !('current' in body)) return undefined;
+  // The versioned routes answer 409 with the resource's current public shape, T.
+  return (body.current ?? undefined) as T | undefined;
 }
 
 export async function getJson<T>(path: string, query?: Record<string, unknown>, signal?: AbortSignal): Promise<T> {
@@ -92,20 +111,6 @@ export async function getJson<T>(path: string, query?: Record<string, unknown>, 
 
 export async function postJson<T>(path: string, body?: unknown): Promise<T> {
   return (await api<T>(path, { method: 'POST', body })).json;
-}
-
-/** Pages through a react-admin list endpoint until every row is loaded (500 per request). */
-export async function getAll<T>(path: string, filter: Record<string, unknown> = {}, sort: [string, string] = ['id', 'ASC']): Promise<T[]> {
-  const PAGE = 500;
-  const out: T[] = [];
-  for (let first = 0; ; first += PAGE) {
-    const { json, headers } = await api<T[]>(path, {
-      query: { filter: JSON.stringify(filter), sort: JSON.stringify(sort), range: JSON.stringify([first, first + PAGE - 1]) },
-    });
-    out.push(...json);
-    const total = totalOf(headers, out.length);
-    if (json.length < PAGE || out.length >= total) return out;
-  }
 }
 
 /** Total from `Content-Range: things 0-24/319`. */

@@ -46,3 +46,9 @@ export function projectPath(rest: string, pid: number | null = current): string 
   if (pid == null) throw new Error('Choose a project first');
   return `/api/projects/${pid}${rest}`;
 }
+
+/** The path parameter of every project route, for typed calls (api/client.ts). */
+export function inProject(pid: number | null = current): { project_id: number } {
+  if (pid == null) throw new Error('Choose a project first');
+  return { project_id: pid };
+}

@@ -1,203 +1,58 @@
-/** Shapes the backend returns (see the models in backend/ and /tmp/plan/api5.md). */
+/**
+ * The API's shapes, by the names the app uses. Every one is an alias into ./schema.ts,
+ * which scripts/api-types.sh generates from the backend's OpenAPI schema (CI fails when
+ * it is stale), so the web app cannot drift from what the API accepts and returns.
+ * Write no shape by hand here: change the backend model and regenerate.
+ */
+import type { components } from './schema';
 
-export type Role = 'viewer' | 'coder' | 'admin';
-export type SourceType = 'document' | 'interview' | 'observation';
-export type CodeKind = 'context' | 'mechanism' | 'outcome' | 'other';
+type Schemas = components['schemas'];
 
-export interface Project {
-  id: number;
-  name: string;
-  description: string | null;
-  created_at: string;
-  role: Role | null;
-}
+export type Role = Schemas['Role'];
+export type SourceType = Schemas['SourceType'];
+export type DocumentType = Schemas['DocumentType'];
+export type CodeKind = Schemas['CodeKind'];
+export type Part = Schemas['Part'];
+export type Stance = Schemas['Stance'];
+export type TheoryStatus = Schemas['TheoryStatus'];
 
-export interface Member {
-  id: number;
-  user_id: number;
-  email: string;
-  name: string;
-  role: Role;
-}
+export type User = Schemas['UserPublic'];
+export type Me = Schemas['Me'];
+export type Project = Schemas['ProjectPublic'];
+export type ProjectCreate = Schemas['ProjectCreate'];
+export type Member = Schemas['MemberPublic'];
+export type MemberCreate = Schemas['MemberCreate'];
 
-export interface DocumentRecord {
-  id: number;
-  title: string;
-  source_type: SourceType;
-  document_type: string;
-  organisation: string | null;
-  date: string | null;
-  original_filename: string;
-  current_version_id: number | null;
-  page_count: number | null;
-  status: 'ready' | 'needs_ocr';
-  created_at: string;
-  updated_at: string;
-}
+export type DocumentRecord = Schemas['DocumentPublic'];
+export type VersionText = Schemas['DocumentVersionText'];
+export type Passage = Schemas['PassagePublic'];
+export type IngestJob = Schemas['IngestJobPublic'];
 
-export interface VersionText {
-  id: number;
-  document_id: number;
-  number: number;
-  status: string;
-  message: string | null;
-  page_count: number | null;
-  text: string;
-  page_offsets: number[]; // code points
-}
+export type Annotation = Schemas['AnnotationPublic'];
+export type AnnotationCreate = Schemas['AnnotationCreate'];
+export type AnnotationUpdate = Schemas['AnnotationUpdate'];
+export type Code = Schemas['CodePublic'];
+export type CodeCreate = Schemas['CodeCreate'];
+export type CodeUpdate = Schemas['CodeUpdate'];
 
-export interface Passage {
-  id: number;
-  ordinal: number;
-  heading_path: string[];
-  page_start: number | null;
-  page_end: number | null;
-  start: number; // code points
-  end: number;
-  speaker: string | null;
-  text: string;
-  document_id: number;
-  version_id: number;
-}
+export type Theory = Schemas['TheoryPublic'];
+export type HistoryEntry = Schemas['TheoryRevisionPublic'];
+export type Cmoc = Schemas['CmocPublic'];
+/** Evidence as the CMOC builder holds it: what it sends, plus what the API returned. */
+export type EvidenceIn = Schemas['EvidenceIn'];
+export type Evidence = Schemas['EvidenceIn'] & Partial<Omit<Schemas['EvidencePublic'], keyof Schemas['EvidenceIn']>>;
 
-export interface Annotation {
-  id: number;
-  document_id: number;
-  version_id: number;
-  passage_id: number | null;
-  start: number;
-  end: number;
-  start_utf16: number;
-  end_utf16: number;
-  exact: string;
-  prefix: string;
-  suffix: string;
-  page: number | null;
-  memo: string | null;
-  code_ids: number[];
-  author_id: number;
-  author_name: string;
-  version: number;
-  orphaned: boolean;
-  created_at: string;
-  updated_at: string;
-  deleted_at: string | null;
-}
+export type SearchResponse = Schemas['SearchResponse'];
+export type SearchHit = Schemas['SearchHitPublic'];
+export type SavedSearch = Schemas['SavedSearchPublic'];
 
-export interface Code {
-  id: number;
-  name: string;
-  kind: CodeKind;
-  parent_id: number | null;
-  colour: string | null;
-  definition: string | null;
-  memo: string | null;
-  usage: number;
-  deleted_at: string | null;
-  merged_into: number | null;
-}
+export type Proposal = Schemas['Proposal'];
+export type ProposalDecisionCreate = Schemas['ProposalDecisionCreate'];
 
-export interface IngestJob {
-  id: number;
-  original_filename: string;
-  size_bytes: number;
-  state: 'queued' | 'running' | 'done' | 'failed';
-  outcome: 'created' | 'new_version' | 'unchanged' | 'needs_ocr' | null;
-  attempts: number;
-  error: string | null;
-  document_id: number | null;
-  page_count: number | null;
-  created_at: string;
-  finished_at: string | null;
-}
-
-export type TheoryStatus = 'initial' | 'refined' | 'supported' | 'refuted' | 'revised';
-export interface Theory {
-  id: number;
-  framework: string;
-  statement: string;
-  form: 'free' | 'if_then' | 'cmo';
-  status: TheoryStatus;
-  version: number;
-  cmoc_ids: number[];
-  created_at: string;
-  updated_at: string;
-}
-
-export interface HistoryEntry {
-  version: number;
-  action: string;
-  user_id: number | null;
-  at: string;
-  reason?: string | null;
-  state: Record<string, unknown>;
-}
-
-export type Part = 'context' | 'mechanism' | 'outcome';
-export type Stance = 'supports' | 'refutes' | 'refines';
-export interface Evidence {
-  id?: number;
-  annotation_id: number;
-  part: Part;
-  stance: Stance;
-  note?: string | null;
-  document_id?: number;
-  source_type?: string;
-  exact?: string;
-  page?: number | null;
-}
-
-export interface Cmoc {
-  id: number;
-  title: string;
-  context: string;
-  mechanism_resource: string;
-  mechanism_reasoning: string;
-  outcome: string;
-  memo: string | null;
-  status: 'draft' | 'proposed' | 'supported' | 'refuted' | 'refined';
-  theory_ids: number[];
-  evidence: Evidence[];
-  version: number;
-}
-
-export interface SearchHit {
-  score: number;
-  highlights: string[];
-  passage: Passage;
-  document: { id: number; title: string; source_type: string; document_type: string; organisation: string | null; date: string | null };
-  annotations: { id: number; start: number; end: number; code_ids: number[]; author_id: number; memo: string | null }[];
-}
-
-export interface SearchResponse {
-  query: string;
-  engine: string;
-  total: number;
-  offset: number;
-  limit: number;
-  hits: SearchHit[];
-  facets: Record<string, { value: string; count: number; label?: string | null }[]>;
-  next_cursor: string | null;
-}
-
-export interface SavedSearch {
-  id: number;
-  name: string;
-  query: string;
-  filters: Record<string, unknown>;
-  created_by?: number;
-  created_at?: string;
-}
-
-export interface Proposal {
-  passage_id: number;
-  document_id: number;
-  title: string;
-  page: number | null;
-  heading?: string | null;
-  heading_path?: string[];
-  text: string;
-  highlights: string[];
-  score: number;
-  source_type: string;
-}
+export type Round = Schemas['RoundPublic'];
+export type RoundCreate = Schemas['RoundCreate'];
+export type RoundAgreement = Schemas['RoundAgreement'];
+export type Disagreement = Schemas['DisagreementPublic'];
+export type AdjudicationQueue = Schemas['AdjudicationQueue'];
+export type QueueItem = Schemas['QueueItem'];
+export type DecisionIn = Schemas['DecisionIn'];

@@ -3,6 +3,7 @@ import { useFormState } from 'react-hook-form';
 import type { Cmoc } from '../api/types';
 import { ConflictDialog, ConflictProvider, useConflictOnError } from '../common/EditConflict';
 import { ProposalsPanel } from '../common/ProposalsPanel';
+import { useUndoGeneration } from '../common/undo';
 import { CMOC_FIELDS } from './choices';
 import { CmocForm, transformCmoc } from './CmocForm';
 
@@ -23,9 +24,17 @@ function Proposals() {
 
 function Inner() {
   const onError = useConflictOnError();
+  // An undo (Ctrl+Z, the notice) replaced the record: the form starts again from it.
+  const undone = useUndoGeneration();
   return (
-    <Edit mutationMode="pessimistic" mutationOptions={{ onError }} transform={transformCmoc} redirect={false} title="CMO configuration">
-      <CmocForm>
+    <Edit
+      mutationMode="pessimistic"
+      mutationOptions={{ onError }}
+      transform={transformCmoc}
+      redirect={false}
+      title="CMO configuration"
+    >
+      <CmocForm key={undone}>
         <Proposals />
         <ConflictDialog fields={CMOC_FIELDS} />
       </CmocForm>

@@ -1,4 +1,4 @@
-import type { Part, Stance } from '../api/types';
+import type { Evidence, EvidenceIn, Part, Stance } from '../api/types';
 
 export const CMOC_STATUSES = ['draft', 'proposed', 'supported', 'refuted', 'refined'].map((s) => ({ id: s, name: s }));
 export const PARTS: { id: Part; name: string; kind: 'context' | 'mechanism' | 'outcome' }[] = [
@@ -26,13 +26,13 @@ export const CMOC_FIELDS = [
 /** What the API takes for evidence (the list replaces the whole list). */
 export function evidencePayload(data: Record<string, unknown>): Record<string, unknown> {
   if (!Array.isArray(data.evidence)) return data;
-  return {
-    ...data,
-    evidence: (data.evidence as Record<string, unknown>[]).map((e) => ({
-      annotation_id: e.annotation_id,
-      part: e.part,
-      stance: e.stance,
-      note: e.note || '', // the API's note is a string ("" for none), never null
-    })),
-  };
+  // The form's evidence items are the builder's Evidence (EvidenceInput.tsx holds them).
+  const items = data.evidence as Evidence[];
+  const evidence: EvidenceIn[] = items.map((e) => ({
+    annotation_id: e.annotation_id,
+    part: e.part,
+    stance: e.stance,
+    note: e.note || '', // the API's note is a string ("" for none), never null
+  }));
+  return { ...data, evidence };
 }

@@ -1,4 +1,4 @@
-import type { Code } from '../api/types';
+import type { Code, CodeKind } from '../api/types';
 import { colourOf, KIND_LABEL, KIND_LETTER, tint } from './codes';
 
 /** A code's kind letter, colour and name. */
@@ -9,10 +9,10 @@ export function CodeChip({ code, onDelete, title }: { code: Code | undefined; on
     <span
       className="ew-code-chip"
       data-testid="code-chip"
-      title={title ?? `${KIND_LABEL[code.kind]}: ${code.name}`}
+      title={title ?? `${KIND_LABEL[code.effective_kind]}: ${code.name}`}
       style={{ borderLeft: `4px solid ${colour}`, background: tint(colour, 0.12) }}
     >
-      <KindBadge kind={code.kind} />
+      <KindBadge kind={code.effective_kind} />
       {code.name}
       {onDelete && (
         <button type="button" className="ew-chip-x" aria-label={`Remove ${code.name}`} onClick={onDelete}>
@@ -23,9 +23,15 @@ export function CodeChip({ code, onDelete, title }: { code: Code | undefined; on
   );
 }
 
-export function KindBadge({ kind }: { kind: Code['kind'] }) {
+/** A kind's letter; `inherited` says it comes from the parent (the code has none of its own). */
+export function KindBadge({ kind, inherited = false }: { kind: CodeKind; inherited?: boolean }) {
+  const label = inherited ? `${KIND_LABEL[kind]} (from its parent)` : KIND_LABEL[kind];
   return (
-    <abbr className={`ew-kind ew-kind-${kind}`} title={KIND_LABEL[kind]} aria-label={KIND_LABEL[kind]}>
+    <abbr
+      className={`ew-kind ew-kind-${kind}${inherited ? ' ew-kind-inherited' : ''}`}
+      title={label}
+      aria-label={label}
+    >
       {KIND_LETTER[kind]}
     </abbr>
   );

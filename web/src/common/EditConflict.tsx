@@ -7,9 +7,15 @@ import { createContext, useContext, useState, type ReactNode } from 'react';
 import { Alert, Button, Dialog, DialogActions, DialogContent, DialogTitle } from '@mui/material';
 import { useNotify, useRefresh, useResourceContext, useUpdate } from 'react-admin';
 import { useFormContext } from 'react-hook-form';
-import { changedFields } from '../api/dataProvider';
+import { changedFields, isRecord } from '../api/dataProvider';
+import { errorMessage } from '../api/errors';
+import { conflictCurrent } from '../api/http';
 
 type Rec = Record<string, unknown> & { id: number; version: number };
+
+function isRec(value: unknown): value is Rec {
+  return isRecord(value) && typeof value.id === 'number' && typeof value.version === 'number';
+}
 interface State {
   mine: Record<string, unknown>; // only the fields this user changed
   theirs: Rec;
@@ -26,19 +32,19 @@ export function useConflictOnError() {
   const ctx = useContext(Ctx);
   const notify = useNotify();
   return (error: unknown, variables: unknown) => {
-    const e = error as { status?: number; message?: string; body?: { current?: Rec } };
-    if (e.status === 409 && e.body?.current && ctx) {
-      const v = variables as { data: Record<string, unknown>; previousData?: Record<string, unknown> };
-      ctx.set({ mine: changedFields(v.data, v.previousData), theirs: e.body.current });
+    const theirs = conflictCurrent<unknown>(error);
+    if (isRec(theirs) && ctx && isRecord(variables) && isRecord(variables.data)) {
+      const previous = isRecord(variables.previousData) ? variables.previousData : undefined;
+      ctx.set({ mine: changedFields(variables.data, previous), theirs });
       return;
     }
-    notify(e.message || 'Save failed', { type: 'error' });
+    notify(errorMessage(error) || 'Save failed', { type: 'error' });
   };
 }
 
 function show(v: unknown): string {
   if (v == null || v === '') return '—';
-  return typeof v === 'object' ? JSON.stringify(v) : String(v);
+  return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? String(v) : JSON.stringify(v);
 }
 
 /** Put inside the form. `fields` are the editable fields to compare. */
@@ -51,25 +57,42 @@ export function ConflictDialog({ fields }: { fields: { source: string; label: st
   const [error, setError] = useState<string | null>(null);
   if (!ctx?.state) return null;
   const { mine, theirs } = ctx.state;
-  const differing = fields.filter((f) => f.source in mine && JSON.stringify(mine[f.source] ?? null) !== JSON.stringify(theirs[f.source] ?? null));
-  const close = () => { ctx.set(null); setError(null); };
+  const differing = fields.filter(
+    (f) => f.source in mine && JSON.stringify(mine[f.source] ?? null) !== JSON.stringify(theirs[f.source] ?? null),
+  );
+  const close = () => {
+    ctx.set(null);
+    setError(null);
+  };
   const keepTheirs = () => {
     form.reset(theirs);
     refresh();
     close();
   };
-  const applyMine = () =>
-    update(
-      resource!,
+  const applyMine = () => {
+    if (!resource) return;
+    void update(
+      resource,
       { id: theirs.id, data: { ...theirs, ...mine }, previousData: theirs },
       {
         mutationMode: 'pessimistic',
-        onSuccess: (saved) => { form.reset(saved as Rec); close(); },
-        onError: (err) => setError((err as Error).message),
+        onSuccess: (saved) => {
+          form.reset(isRecord(saved) ? saved : theirs);
+          close();
+        },
+        onError: (err) => setError(errorMessage(err)),
       },
     );
+  };
   return (
-    <Dialog open onClose={close} aria-labelledby="edit-conflict-title" maxWidth="md" fullWidth data-testid="conflict-dialog">
+    <Dialog
+      open
+      onClose={close}
+      aria-labelledby="edit-conflict-title"
+      maxWidth="md"
+      fullWidth
+      data-testid="conflict-dialog"
+    >
       <DialogTitle id="edit-conflict-title">Someone else saved this first</DialogTitle>
       <DialogContent>
         <p>
@@ -77,22 +100,42 @@ export function ConflictDialog({ fields }: { fields: { source: string; label: st
           other changes and applies only the fields you changed:
         </p>
         <table className="ew-table">
-          <thead><tr><th>Field</th><th>Theirs (saved)</th><th>Yours (not saved)</th></tr></thead>
+          <thead>
+            <tr>
+              <th>Field</th>
+              <th>Theirs (saved)</th>
+              <th>Yours (not saved)</th>
+            </tr>
+          </thead>
           <tbody>
             {!differing.length && (
-              <tr><td colSpan={3}>Your changes and theirs do not touch the same fields.</td></tr>
+              <tr>
+                <td colSpan={3}>Your changes and theirs do not touch the same fields.</td>
+              </tr>
             )}
             {differing.map((f) => (
-              <tr key={f.source}><th scope="row">{f.label}</th><td>{show(theirs[f.source])}</td><td>{show(mine[f.source])}</td></tr>
+              <tr key={f.source}>
+                <th scope="row">{f.label}</th>
+                <td>{show(theirs[f.source])}</td>
+                <td>{show(mine[f.source])}</td>
+              </tr>
             ))}
           </tbody>
         </table>
-        {error && <Alert severity="error" role="alert">{error}</Alert>}
+        {error && (
+          <Alert severity="error" role="alert">
+            {error}
+          </Alert>
+        )}
       </DialogContent>
       <DialogActions>
         <Button onClick={close}>Keep editing</Button>
-        <Button onClick={keepTheirs} data-testid="conflict-keep-theirs">Load theirs</Button>
-        <Button variant="contained" disabled={isPending} onClick={applyMine} data-testid="conflict-apply-mine">Save mine over theirs</Button>
+        <Button onClick={keepTheirs} data-testid="conflict-keep-theirs">
+          Load theirs
+        </Button>
+        <Button variant="contained" disabled={isPending} onClick={applyMine} data-testid="conflict-apply-mine">
+          Save mine over theirs
+        </Button>
       </DialogActions>
     </Dialog>
   );

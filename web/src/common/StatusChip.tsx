@@ -8,7 +8,14 @@ export function StatusChip({ status, label }: { status: string | null | undefine
     <span
       className="ew-chip"
       data-status={status}
-      style={{ color: c.fg, background: c.bg, padding: '1px 6px', borderRadius: 3, fontSize: '0.85em', whiteSpace: 'nowrap' }}
+      style={{
+        color: c.fg,
+        background: c.bg,
+        padding: '1px 6px',
+        borderRadius: 3,
+        fontSize: '0.85em',
+        whiteSpace: 'nowrap',
+      }}
     >
       {label ?? status.replace(/_/g, ' ')}
     </span>

@@ -1,18 +1,22 @@
 /** Shared project-wide data (codebook, members, projects) cached by react-query. */
 import { useQuery } from '@tanstack/react-query';
-import { getJson } from '../api/http';
-import { projectPath, useProjectId } from '../api/project';
-import type { Code, Member, Project, Role } from '../api/types';
+import { call } from '../api/client';
+import { inProject, useProjectId } from '../api/project';
+import type { Role } from '../api/types';
 
 export function useProjects() {
-  return useQuery({ queryKey: ['projects', 'all'], queryFn: () => getJson<Project[]>('/api/projects'), staleTime: 60_000 });
+  return useQuery({
+    queryKey: ['projects', 'all'],
+    queryFn: ({ signal }) => call('get', '/api/projects', { signal }),
+    staleTime: 60_000,
+  });
 }
 
 export function useCodes() {
   const pid = useProjectId();
   return useQuery({
     queryKey: ['codes', 'all', pid],
-    queryFn: () => getJson<Code[]>(projectPath('/codes', pid)),
+    queryFn: ({ signal }) => call('get', '/api/projects/{project_id}/codes', { path: inProject(pid), signal }),
     enabled: pid != null,
     staleTime: 30_000,
   });
@@ -22,7 +26,7 @@ export function useMembers() {
   const pid = useProjectId();
   return useQuery({
     queryKey: ['members', 'all', pid],
-    queryFn: () => getJson<Member[]>(projectPath('/members', pid)),
+    queryFn: ({ signal }) => call('get', '/api/projects/{project_id}/members', { path: inProject(pid), signal }),
     enabled: pid != null,
     staleTime: 60_000,
   });

@@ -13,28 +13,23 @@ import {
   useRecordContext,
 } from 'react-admin';
 import { Link } from 'react-router-dom';
-import { getJson } from '../api/http';
-import { projectPath } from '../api/project';
+import { call } from '../api/client';
+import { inProject, projectPath } from '../api/project';
 import type { DocumentRecord } from '../api/types';
 import { StatusChip } from '../common/StatusChip';
 import { DOCUMENT_TYPES, SOURCE_TYPES } from './choices';
-
-interface VersionInfo {
-  id: number;
-  number: number;
-  status: string;
-  message: string | null;
-  format: string;
-  page_count: number | null;
-  size_bytes: number;
-  created_at: string;
-}
+import { guessNote } from './provenance';
+import { Speakers } from './Speakers';
 
 function Versions() {
   const record = useRecordContext<DocumentRecord>();
   const { data } = useQuery({
     queryKey: ['documents', 'versions', record?.id],
-    queryFn: () => getJson<VersionInfo[]>(projectPath(`/documents/${record!.id}/versions`)),
+    queryFn: ({ signal }) =>
+      call('get', '/api/projects/{project_id}/documents/{document_id}/versions', {
+        path: { ...inProject(), document_id: record?.id ?? 0 },
+        signal,
+      }),
     enabled: !!record,
   });
   if (!record) return null;
@@ -62,6 +57,7 @@ function Versions() {
           </li>
         ))}
       </ol>
+      <Speakers documentId={record.id} />
     </Box>
   );
 }
@@ -71,13 +67,47 @@ const emptyToNull = (v: string) => (v === '' ? null : v);
 export default function DocumentEdit() {
   return (
     <Edit mutationMode="pessimistic" aside={<Versions />} title="Document metadata">
-      <SimpleForm toolbar={<Toolbar><SaveButton /></Toolbar>} warnWhenUnsavedChanges resetOptions={{ keepDirtyValues: true }}>
-        <TextInput source="title" validate={required()} fullWidth />
-        <SelectInput source="source_type" label="Source type" choices={SOURCE_TYPES} validate={required()} />
-        <SelectInput source="document_type" label="Document type" choices={DOCUMENT_TYPES} validate={required()} />
-        <TextInput source="organisation" parse={emptyToNull} fullWidth />
-        <DateInput source="date" parse={emptyToNull} />
+      <SimpleForm
+        toolbar={
+          <Toolbar>
+            <SaveButton />
+          </Toolbar>
+        }
+        warnWhenUnsavedChanges
+        resetOptions={{ keepDirtyValues: true }}
+      >
+        <Fields />
       </SimpleForm>
     </Edit>
+  );
+}
+
+/** The fields, each guessed one saying so and by which rule (saving makes it the user's). */
+function Fields() {
+  const record = useRecordContext<DocumentRecord>();
+  const hint = (field: Parameters<typeof guessNote>[1]) => {
+    const note = guessNote(record, field);
+    return note ? <span data-testid={`guessed-${field}`}>{note}</span> : undefined;
+  };
+  return (
+    <>
+      <TextInput source="title" validate={required()} fullWidth helperText={hint('title')} />
+      <SelectInput
+        source="source_type"
+        label="Source type"
+        choices={SOURCE_TYPES}
+        validate={required()}
+        helperText={hint('source_type')}
+      />
+      <SelectInput
+        source="document_type"
+        label="Document type"
+        choices={DOCUMENT_TYPES}
+        validate={required()}
+        helperText={hint('document_type')}
+      />
+      <TextInput source="organisation" parse={emptyToNull} fullWidth helperText={hint('organisation')} />
+      <DateInput source="date" parse={emptyToNull} helperText={hint('date')} />
+    </>
   );
 }

@@ -1,10 +1,11 @@
 /** Upload many files with per-file progress, then follow each ingest job to its outcome. */
+import { errorMessage } from '../api/errors';
 import { useEffect, useRef, useState, type DragEvent } from 'react';
 import { Alert, Box, LinearProgress, MenuItem, TextField, Typography } from '@mui/material';
 import { Title } from 'react-admin';
 import { Link } from 'react-router-dom';
-import { getJson } from '../api/http';
-import { projectPath } from '../api/project';
+import { call } from '../api/client';
+import { inProject, projectPath } from '../api/project';
 import type { IngestJob } from '../api/types';
 import { StatusChip } from '../common/StatusChip';
 import { useProjectRole } from '../common/useProjectData';
@@ -33,17 +34,22 @@ export default function UploadPage() {
     setItems((list) => list.map((it) => (it.key === key ? { ...it, ...change } : it)));
 
   const start = (files: File[]) => {
-    const fresh: Item[] = files.map((file, i) => ({ key: `${Date.now()}-${i}-${file.name}`, file, progress: 0, state: 'waiting' }));
+    const fresh: Item[] = files.map((file, i) => ({
+      key: `${Date.now()}-${i}-${file.name}`,
+      file,
+      progress: 0,
+      state: 'waiting',
+    }));
     setItems((list) => [...fresh, ...list]);
     const url = projectPath('/ingest');
-    runLimited(
+    void runLimited(
       fresh.map((it) => async () => {
         patch(it.key, { state: 'uploading' });
         try {
           const [job] = await uploadFile(url, it.file, options, (p) => patch(it.key, { progress: p })).promise;
           patch(it.key, { state: job.state, job, progress: 1 });
         } catch (err) {
-          patch(it.key, { state: 'refused', error: (err as Error).message });
+          patch(it.key, { state: 'refused', error: errorMessage(err) });
         }
       }),
       2,
@@ -51,26 +57,27 @@ export default function UploadPage() {
   };
 
   // Follow queued and running jobs until they finish.
-  const pending = items.filter((it) => it.job && ACTIVE.has(it.state)).map((it) => it.job!.id);
+  const pending = items.flatMap((it) => (it.job && ACTIVE.has(it.state) ? [it.job.id] : []));
   const pendingKey = pending.join(',');
   useEffect(() => {
     if (!pending.length) return;
-    const timer = setInterval(async () => {
+    const poll = async () => {
       try {
-        const jobs = await getJson<IngestJob[]>(projectPath('/ingest/jobs'), {
-          filter: JSON.stringify({ id: pending }),
-          range: JSON.stringify([0, pending.length - 1]),
+        const jobs = await call('get', '/api/projects/{project_id}/ingest/jobs', {
+          path: inProject(),
+          query: { filter: JSON.stringify({ id: pending }), range: JSON.stringify([0, pending.length - 1]) },
         });
         setItems((list) =>
           list.map((it) => {
-            const job = it.job && jobs.find((j) => j.id === it.job!.id);
+            const job = jobs.find((j) => j.id === it.job?.id);
             return job ? { ...it, job, state: job.state, error: job.error ?? undefined } : it;
           }),
         );
       } catch {
         /* try again on the next tick */
       }
-    }, 1500);
+    };
+    const timer = setInterval(() => void poll(), 1500);
     return () => clearInterval(timer);
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [pendingKey]);
@@ -89,18 +96,48 @@ export default function UploadPage() {
       </Typography>
       {!canCode && <Alert severity="info">Viewers cannot upload; ask a project admin for the coder role.</Alert>}
       <Box sx={{ display: 'flex', gap: 2, flexWrap: 'wrap', my: 1 }}>
-        <TextField select label="Source type" size="small" sx={{ minWidth: 160 }} value={options.source_type ?? ''} onChange={(e) => setOptions({ ...options, source_type: e.target.value || undefined })}>
+        <TextField
+          select
+          label="Source type"
+          size="small"
+          sx={{ minWidth: 160 }}
+          value={options.source_type ?? ''}
+          onChange={(e) => setOptions({ ...options, source_type: e.target.value || undefined })}
+        >
           <MenuItem value="">Guess from content</MenuItem>
-          {SOURCE_TYPES.map((c) => <MenuItem key={c.id} value={c.id}>{c.name}</MenuItem>)}
+          {SOURCE_TYPES.map((c) => (
+            <MenuItem key={c.id} value={c.id}>
+              {c.name}
+            </MenuItem>
+          ))}
         </TextField>
-        <TextField select label="Document type" size="small" sx={{ minWidth: 160 }} value={options.document_type ?? ''} onChange={(e) => setOptions({ ...options, document_type: e.target.value || undefined })}>
+        <TextField
+          select
+          label="Document type"
+          size="small"
+          sx={{ minWidth: 160 }}
+          value={options.document_type ?? ''}
+          onChange={(e) => setOptions({ ...options, document_type: e.target.value || undefined })}
+        >
           <MenuItem value="">Guess from content</MenuItem>
-          {DOCUMENT_TYPES.map((c) => <MenuItem key={c.id} value={c.id}>{c.name}</MenuItem>)}
+          {DOCUMENT_TYPES.map((c) => (
+            <MenuItem key={c.id} value={c.id}>
+              {c.name}
+            </MenuItem>
+          ))}
         </TextField>
-        <TextField label="Organisation" size="small" value={options.organisation ?? ''} onChange={(e) => setOptions({ ...options, organisation: e.target.value || undefined })} />
+        <TextField
+          label="Organisation"
+          size="small"
+          value={options.organisation ?? ''}
+          onChange={(e) => setOptions({ ...options, organisation: e.target.value || undefined })}
+        />
       </Box>
       <Box
-        onDragOver={(e) => { e.preventDefault(); setDragging(true); }}
+        onDragOver={(e) => {
+          e.preventDefault();
+          setDragging(true);
+        }}
         onDragLeave={() => setDragging(false)}
         onDrop={onDrop}
         className={`ew-dropzone${dragging ? ' ew-dropzone-active' : ''}`}
@@ -124,12 +161,19 @@ export default function UploadPage() {
       {items.length > 0 && (
         <table className="ew-table" aria-label="Uploads" data-testid="upload-list">
           <thead>
-            <tr><th>File</th><th style={{ width: 220 }}>Progress</th><th>State</th><th>Result</th></tr>
+            <tr>
+              <th>File</th>
+              <th style={{ width: 220 }}>Progress</th>
+              <th>State</th>
+              <th>Result</th>
+            </tr>
           </thead>
           <tbody>
             {items.map((it) => (
               <tr key={it.key} data-testid="upload-row" data-state={it.state}>
-                <td>{it.file.name} <span className="ew-muted">({Math.ceil(it.file.size / 1024)} KB)</span></td>
+                <td>
+                  {it.file.name} <span className="ew-muted">({Math.ceil(it.file.size / 1024)} KB)</span>
+                </td>
                 <td>
                   <LinearProgress
                     variant={it.state === 'running' ? 'indeterminate' : 'determinate'}
@@ -137,11 +181,28 @@ export default function UploadPage() {
                     aria-label={`Upload progress for ${it.file.name}`}
                   />
                 </td>
-                <td><StatusChip status={it.state === 'refused' ? 'failed' : it.state === 'uploading' || it.state === 'waiting' ? 'queued' : it.state} label={it.state} /></td>
                 <td>
-                  {it.error && <span role="alert" className="ew-error-text">{it.error}</span>}
+                  <StatusChip
+                    status={
+                      it.state === 'refused'
+                        ? 'failed'
+                        : it.state === 'uploading' || it.state === 'waiting'
+                          ? 'queued'
+                          : it.state
+                    }
+                    label={it.state}
+                  />
+                </td>
+                <td>
+                  {it.error && (
+                    <span role="alert" className="ew-error-text">
+                      {it.error}
+                    </span>
+                  )}
                   {it.job?.state === 'done' && it.job.document_id && (
-                    <Link to={`/read/${it.job.document_id}`}>{(it.job.outcome ?? 'done').replace('_', ' ')} — open</Link>
+                    <Link to={`/read/${it.job.document_id}`}>
+                      {(it.job.outcome ?? 'done').replace('_', ' ')} — open
+                    </Link>
                   )}
                 </td>
               </tr>
@@ -149,7 +210,9 @@ export default function UploadPage() {
           </tbody>
         </table>
       )}
-      <p><Link to="/jobs">All ingest jobs</Link></p>
+      <p>
+        <Link to="/jobs">All ingest jobs</Link>
+      </p>
     </Box>
   );
 }

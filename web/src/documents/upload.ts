@@ -20,19 +20,20 @@ export function uploadFile(
   const promise = new Promise<IngestJob[]>((resolve, reject) => {
     const form = new FormData();
     form.append('files', file, file.name);
-    for (const [k, v] of Object.entries(options)) if (v) form.append(k, v);
+    for (const [k, v] of Object.entries(options)) if (typeof v === 'string' && v) form.append(k, v);
     xhr.open('POST', url);
     xhr.withCredentials = true;
     for (const [k, v] of Object.entries(unsafeHeaders('POST'))) xhr.setRequestHeader(k, v);
     xhr.setRequestHeader('Accept', 'application/json');
     xhr.upload.onprogress = (e) => e.lengthComputable && onProgress(e.loaded / e.total);
     xhr.onload = () => {
-      let body: unknown = null;
+      let body: unknown;
       try {
         body = JSON.parse(xhr.responseText);
       } catch {
         body = xhr.responseText;
       }
+      // POST /ingest answers 202 with the jobs it queued (IngestJobPublic[], see api/schema.ts).
       if (xhr.status >= 200 && xhr.status < 300) resolve(body as IngestJob[]);
       else reject(new HttpError(messageOf(xhr.status, body), xhr.status, body));
     };

@@ -1,10 +1,12 @@
 import type { ReactNode } from 'react';
+import { useLocation } from 'react-router-dom';
 import { AppBar, Layout, LoadingIndicator, TitlePortal, UserMenu, Logout, useGetIdentity } from 'react-admin';
 import { ProjectSwitcher } from './ProjectSwitcher';
 import { LiveIndicator } from './LiveIndicator';
 import { LiveSync } from './LiveSync';
 import { AppMenu } from './Menu';
 import { ProjectGate } from './ProjectGate';
+import { UndoHost } from '../common/UndoHost';
 
 function AccountMenu() {
   const { identity } = useGetIdentity();
@@ -34,13 +36,22 @@ function TopBar() {
   );
 }
 
+/** The one screen that needs no current project: someone with none starts there. */
+export const NEW_PROJECT_PATH = '/projects/new';
+
 export function AppLayout({ children }: { children: ReactNode }) {
+  const { pathname } = useLocation();
   return (
     <Layout appBar={TopBar} menu={AppMenu}>
-      <ProjectGate>
-        <LiveSync />
-        {children}
-      </ProjectGate>
+      {pathname === NEW_PROJECT_PATH ? (
+        children
+      ) : (
+        <ProjectGate>
+          <LiveSync />
+          <UndoHost />
+          {children}
+        </ProjectGate>
+      )}
     </Layout>
   );
 }

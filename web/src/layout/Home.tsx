@@ -14,16 +14,42 @@ export default function Home() {
   const [q, setQ] = useState('');
   const project = useProjects().data?.find((p) => p.id === pid);
   const { data: codes = [] } = useCodes();
-  const docs = useGetList<DocumentRecord>('documents', { pagination: { page: 1, perPage: 8 }, sort: { field: 'updated_at', order: 'DESC' } });
-  const jobs = useGetList<IngestJob>('jobs', { pagination: { page: 1, perPage: 5 }, sort: { field: 'id', order: 'DESC' }, filter: { state: ['queued', 'running', 'failed'] } });
+  const docs = useGetList<DocumentRecord>('documents', {
+    pagination: { page: 1, perPage: 8 },
+    sort: { field: 'updated_at', order: 'DESC' },
+  });
+  const jobs = useGetList<IngestJob>('jobs', {
+    pagination: { page: 1, perPage: 5 },
+    sort: { field: 'id', order: 'DESC' },
+    filter: { state: ['queued', 'running', 'failed'] },
+  });
   return (
     <Box sx={{ p: 2, maxWidth: 960 }}>
       <Title title={project?.name ?? 'Home'} />
-      <Typography component="h2" variant="h6">{project?.name}</Typography>
+      <Typography component="h2" variant="h6">
+        {project?.name}
+      </Typography>
       {project?.description && <p className="ew-muted">{project.description}</p>}
-      <Box component="form" role="search" sx={{ display: 'flex', gap: 1, my: 2 }} onSubmit={(e) => { e.preventDefault(); if (q.trim()) navigate(`/search?q=${encodeURIComponent(q.trim())}`); }}>
-        <TextField fullWidth size="small" value={q} onChange={(e) => setQ(e.target.value)} placeholder="Search the project" slotProps={{ htmlInput: { 'aria-label': 'Search the project' } }} />
-        <Button type="submit" variant="contained">Search</Button>
+      <Box
+        component="form"
+        role="search"
+        sx={{ display: 'flex', gap: 1, my: 2 }}
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (q.trim()) void navigate(`/search?q=${encodeURIComponent(q.trim())}`);
+        }}
+      >
+        <TextField
+          fullWidth
+          size="small"
+          value={q}
+          onChange={(e) => setQ(e.target.value)}
+          placeholder="Search the project"
+          slotProps={{ htmlInput: { 'aria-label': 'Search the project' } }}
+        />
+        <Button type="submit" variant="contained">
+          Search
+        </Button>
       </Box>
       <p>
         {docs.total ?? '…'} documents · {codes.length} codes · your role: {project?.role}
@@ -31,14 +57,25 @@ export default function Home() {
       <h2 className="ew-h2">Recently changed documents</h2>
       <ul className="ew-plainlist">
         {(docs.data ?? []).map((d) => (
-          <li key={d.id}><Link to={`/read/${d.id}`}>{d.title}</Link> <span className="ew-muted">{d.organisation} {d.date}</span> {d.status !== 'ready' && <StatusChip status={d.status} />}</li>
+          <li key={d.id}>
+            <Link to={`/read/${d.id}`}>{d.title}</Link>{' '}
+            <span className="ew-muted">
+              {d.organisation} {d.date}
+            </span>{' '}
+            {d.status !== 'ready' && <StatusChip status={d.status} />}
+          </li>
         ))}
       </ul>
-      {(jobs.data?.length ?? 0) > 0 && (
+      {jobs.data && jobs.data.length > 0 && (
         <>
           <h2 className="ew-h2">Ingest jobs needing attention</h2>
           <ul className="ew-plainlist">
-            {jobs.data!.map((j) => <li key={j.id}><StatusChip status={j.state} /> {j.original_filename} {j.error && <span className="ew-error-text">{j.error}</span>}</li>)}
+            {jobs.data.map((j) => (
+              <li key={j.id}>
+                <StatusChip status={j.state} /> {j.original_filename}{' '}
+                {j.error && <span className="ew-error-text">{j.error}</span>}
+              </li>
+            ))}
           </ul>
           <Link to="/jobs">All ingest jobs</Link>
         </>

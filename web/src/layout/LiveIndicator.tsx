@@ -6,7 +6,13 @@ const LABEL = { off: 'Live updates off', connecting: 'Connecting…', live: 'Liv
 export function LiveIndicator() {
   const status = useLiveStatus();
   return (
-    <span role="status" aria-live="polite" data-testid="live-status" data-status={status} className={`ew-live ew-live-${status}`}>
+    <span
+      role="status"
+      aria-live="polite"
+      data-testid="live-status"
+      data-status={status}
+      className={`ew-live ew-live-${status}`}
+    >
       <span className="ew-live-dot" aria-hidden="true" />
       {LABEL[status]}
     </span>

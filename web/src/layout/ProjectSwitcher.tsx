@@ -1,4 +1,5 @@
 /** Chooses the current project (remembered in localStorage); clears cached project data. */
+import type { HTMLAttributes } from 'react';
 import { MenuItem, TextField } from '@mui/material';
 import { useQueryClient } from '@tanstack/react-query';
 import { useNavigate } from 'react-router-dom';
@@ -11,9 +12,15 @@ export function useSwitchProject() {
   return (id: number) => {
     setProjectId(id);
     queryClient.removeQueries({ predicate: (q) => q.queryKey[0] !== 'projects' });
-    navigate('/');
+    void navigate('/');
   };
 }
+
+// MUI types SelectDisplayProps as div attributes, whose literal leaves out data-* keys.
+const DISPLAY_PROPS: HTMLAttributes<HTMLDivElement> & { 'data-testid': string } = {
+  'aria-label': 'Project',
+  'data-testid': 'project-switcher',
+};
 
 export function ProjectSwitcher() {
   const pid = useProjectId();
@@ -29,9 +36,16 @@ export function ProjectSwitcher() {
       onChange={(e) => switchTo(Number(e.target.value))}
       slotProps={{
         htmlInput: { 'aria-label': 'Project', 'data-testid': 'project-switcher' },
-        select: { SelectDisplayProps: { 'aria-label': 'Project', 'data-testid': 'project-switcher' } as never },
+        select: { SelectDisplayProps: DISPLAY_PROPS },
       }}
-      sx={{ flex: '0 0 auto', minWidth: 180, maxWidth: 320, mx: 1, '& .MuiInputBase-root': { color: 'inherit' }, '& .MuiSvgIcon-root': { color: 'inherit' } }}
+      sx={{
+        flex: '0 0 auto',
+        minWidth: 180,
+        maxWidth: 320,
+        mx: 1,
+        '& .MuiInputBase-root': { color: 'inherit' },
+        '& .MuiSvgIcon-root': { color: 'inherit' },
+      }}
     >
       {data.map((p) => (
         <MenuItem key={p.id} value={p.id}>

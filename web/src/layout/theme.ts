@@ -2,9 +2,13 @@
 import { nanoLightTheme, type RaThemeOptions } from 'react-admin';
 
 type Overrides = Record<string, { defaultProps?: Record<string, unknown> } & Record<string, unknown>>;
+// react-admin types its theme's components loosely; each entry is a MUI component override.
 const nano = (nanoLightTheme.components ?? {}) as Overrides;
 /** Nano makes every MUI field full width; our own compact filters size themselves. */
-const notFullWidth = (name: string) => ({ ...nano[name], defaultProps: { ...nano[name]?.defaultProps, fullWidth: false } });
+const notFullWidth = (name: string) => ({
+  ...nano[name],
+  defaultProps: { ...nano[name]?.defaultProps, fullWidth: false },
+});
 
 const NOTIFY = { error: '#b3261e', warning: '#7a4a00', info: '#005f73', success: '#1b6e3a' };
 
@@ -23,6 +27,7 @@ export const theme: RaThemeOptions = {
     background: { default: '#f6f7f8', paper: '#ffffff' },
     text: { primary: '#1d252c', secondary: '#4a5560' },
   },
+  // Nano's typography is an options object (MUI also allows a function; nano does not use one).
   typography: { ...(nanoLightTheme.typography as object), fontFamily: FONT, fontSize: 13 },
   components: {
     ...nanoLightTheme.components,
@@ -48,6 +53,10 @@ export const theme: RaThemeOptions = {
       },
     },
     MuiLink: { defaultProps: { underline: 'hover' } },
+    // MUI's unselected toggle is action.active (54 % black): 4.49:1 on the page's grey.
+    // A spinner is a progressbar: it needs a name (react-admin's own have none).
+    MuiCircularProgress: { defaultProps: { 'aria-label': 'Loading' } },
+    MuiToggleButton: { styleOverrides: { root: { color: '#4a5560' } } },
     MuiCssBaseline: {
       styleOverrides: {
         ':focus-visible': { outline: '2px solid #00585c', outlineOffset: 2 },
@@ -72,6 +81,8 @@ export const STATUS_COLOURS: Record<string, { fg: string; bg: string }> = {
   draft: { fg: '#41464b', bg: '#e2e3e5' },
   ready: { fg: '#0f5132', bg: '#d1e7dd' },
   needs_ocr: { fg: '#664d03', bg: '#fff3cd' },
+  ocr: { fg: '#084298', bg: '#cfe2ff' },
+  ocr_low: { fg: '#842029', bg: '#f8d7da' },
   queued: { fg: '#41464b', bg: '#e2e3e5' },
   running: { fg: '#084298', bg: '#cfe2ff' },
   done: { fg: '#0f5132', bg: '#d1e7dd' },

@@ -1,11 +1,22 @@
 /** Members and roles: everyone sees them; project admins add, change and remove. */
+import { errorMessage } from '../api/errors';
 import { useState, type FormEvent } from 'react';
 import { Alert, Box, Button, MenuItem, TextField } from '@mui/material';
-import { Datagrid, DeleteButton, FunctionField, List, TextField as RaText, useCreate, useNotify, useRefresh, useUpdate } from 'react-admin';
+import {
+  Datagrid,
+  DeleteButton,
+  FunctionField,
+  List,
+  TextField as RaText,
+  useCreate,
+  useNotify,
+  useRefresh,
+  useUpdate,
+} from 'react-admin';
 import type { Member, Role } from '../api/types';
+import { choiceOf } from '../common/choices';
 import { useProjectRole } from '../common/useProjectData';
-
-const ROLES: Role[] = ['viewer', 'coder', 'admin'];
+import { ROLES } from './roles';
 
 function RoleSelect({ member }: { member: Member }) {
   const [update, { isPending }] = useUpdate();
@@ -19,15 +30,23 @@ function RoleSelect({ member }: { member: Member }) {
       disabled={isPending}
       onClick={(e) => e.stopPropagation()}
       onChange={(e) =>
-        update(
+        void update(
           'members',
           { id: member.id, data: { role: e.target.value }, previousData: member },
-          { mutationMode: 'pessimistic', onError: (err) => notify((err as Error).message, { type: 'error' }), onSuccess: () => notify(`${member.name} is now ${e.target.value}`) },
+          {
+            mutationMode: 'pessimistic',
+            onError: (err) => notify(errorMessage(err), { type: 'error' }),
+            onSuccess: () => notify(`${member.name} is now ${e.target.value}`),
+          },
         )
       }
       slotProps={{ select: { inputProps: { 'aria-label': `Role of ${member.name}` } } }}
     >
-      {ROLES.map((r) => <MenuItem key={r} value={r}>{r}</MenuItem>)}
+      {ROLES.map((r) => (
+        <MenuItem key={r.id} value={r.id}>
+          {r.name}
+        </MenuItem>
+      ))}
     </TextField>
   );
 }
@@ -41,19 +60,55 @@ function AddMember() {
   const submit = (e: FormEvent) => {
     e.preventDefault();
     setError(null);
-    create('members', { data: { email: email.trim(), role } }, {
-      onSuccess: () => { setEmail(''); refresh(); },
-      onError: (err) => setError((err as Error).message), // keeps what was typed
-    });
+    void create(
+      'members',
+      { data: { email: email.trim(), role } },
+      {
+        onSuccess: () => {
+          setEmail('');
+          refresh();
+        },
+        onError: (err) => setError(errorMessage(err)), // keeps what was typed
+      },
+    );
   };
   return (
-    <Box component="form" onSubmit={submit} aria-label="Add a member" sx={{ display: 'flex', gap: 1, alignItems: 'flex-end', p: 1, flexWrap: 'wrap' }}>
-      <TextField label="Email of an existing account" size="small" value={email} onChange={(e) => setEmail(e.target.value)} required sx={{ minWidth: 260 }} />
-      <TextField select label="Role" size="small" value={role} onChange={(e) => setRole(e.target.value as Role)} sx={{ minWidth: 110 }}>
-        {ROLES.map((r) => <MenuItem key={r} value={r}>{r}</MenuItem>)}
+    <Box
+      component="form"
+      onSubmit={submit}
+      aria-label="Add a member"
+      sx={{ display: 'flex', gap: 1, alignItems: 'flex-end', p: 1, flexWrap: 'wrap' }}
+    >
+      <TextField
+        label="Email of an existing account"
+        size="small"
+        value={email}
+        onChange={(e) => setEmail(e.target.value)}
+        required
+        sx={{ minWidth: 260 }}
+      />
+      <TextField
+        select
+        label="Role"
+        size="small"
+        value={role}
+        onChange={(e) => setRole(choiceOf(ROLES, e.target.value, role))}
+        sx={{ minWidth: 110 }}
+      >
+        {ROLES.map((r) => (
+          <MenuItem key={r.id} value={r.id}>
+            {r.name}
+          </MenuItem>
+        ))}
       </TextField>
-      <Button type="submit" variant="contained" disabled={isPending || !email.trim()}>Add member</Button>
-      {error && <Alert severity="error" role="alert" sx={{ py: 0 }}>{error}</Alert>}
+      <Button type="submit" variant="contained" disabled={isPending || !email.trim()}>
+        Add member
+      </Button>
+      {error && (
+        <Alert severity="error" role="alert" sx={{ py: 0 }}>
+          {error}
+        </Alert>
+      )}
     </Box>
   );
 }
@@ -61,13 +116,37 @@ function AddMember() {
 export default function MemberList() {
   const { isAdmin } = useProjectRole();
   return (
-    <List title="Members and roles" pagination={false} perPage={1000} sort={{ field: 'name', order: 'ASC' }} exporter={false} actions={false}>
-      {isAdmin ? <AddMember /> : <p className="ew-muted" style={{ margin: 8 }}>Only project admins change members and roles.</p>}
+    <List
+      title="Members and roles"
+      pagination={false}
+      perPage={1000}
+      sort={{ field: 'name', order: 'ASC' }}
+      exporter={false}
+      actions={false}
+    >
+      {isAdmin ? (
+        <AddMember />
+      ) : (
+        <p className="ew-muted" style={{ margin: 8 }}>
+          Only project admins change members and roles.
+        </p>
+      )}
       <Datagrid bulkActionButtons={false} rowClick={false} size="small">
         <RaText source="name" />
         <RaText source="email" />
-        <FunctionField label="Role" source="role" render={(m: Member) => (isAdmin ? <RoleSelect member={m} /> : m.role)} />
-        {isAdmin && <DeleteButton label="Remove" mutationMode="pessimistic" confirmTitle="Remove member" confirmContent="They will lose access to this project." />}
+        <FunctionField
+          label="Role"
+          source="role"
+          render={(m: Member) => (isAdmin ? <RoleSelect member={m} /> : m.role)}
+        />
+        {isAdmin && (
+          <DeleteButton
+            label="Remove"
+            mutationMode="pessimistic"
+            confirmTitle="Remove member"
+            confirmContent="They will lose access to this project."
+          />
+        )}
       </Datagrid>
     </List>
   );

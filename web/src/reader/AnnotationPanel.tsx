@@ -41,7 +41,7 @@ export function AnnotationPanel(p: Props) {
 
   return (
     <aside className="ew-panel" aria-label="Annotations and navigation">
-      <Tabs value={tab} onChange={(_, v) => setTab(v)} variant="fullWidth" aria-label="Panel">
+      <Tabs value={tab} onChange={(_, v: number) => setTab(v)} variant="fullWidth" aria-label="Panel">
         <Tab label={`Coding (${p.annotations.length})`} />
         <Tab label={`Orphaned (${p.orphaned.length})`} data-testid="orphaned-tab" />
         <Tab label="Outline" />
@@ -82,9 +82,20 @@ export function AnnotationPanel(p: Props) {
           <ol className="ew-ann-list" aria-label="Annotations in document order">
             {p.annotations.slice(0, limit).map((a) => (
               <li key={a.id}>
-                <button type="button" className="ew-ann-item" onClick={() => p.onGo(a)} data-testid="annotation-list-item">
-                  <span className="ew-muted">p. {a.page ?? '–'} · {a.author_name}</span>
-                  <span>{a.code_ids.map((id) => <CodeChip key={id} code={p.codes.find((c) => c.id === id)} />)}</span>
+                <button
+                  type="button"
+                  className="ew-ann-item"
+                  onClick={() => p.onGo(a)}
+                  data-testid="annotation-list-item"
+                >
+                  <span className="ew-muted">
+                    p. {a.page ?? '–'} · {a.author_name}
+                  </span>
+                  <span>
+                    {a.code_ids.map((id) => (
+                      <CodeChip key={id} code={p.codes.find((c) => c.id === id)} />
+                    ))}
+                  </span>
                   <span className="ew-ann-quote">{a.exact.slice(0, 140)}</span>
                 </button>
               </li>
@@ -96,18 +107,29 @@ export function AnnotationPanel(p: Props) {
       {tab === 1 && (
         <div className="ew-panel-body" data-testid="orphaned-list">
           <p className="ew-muted">
-            These annotations could not be placed in the current version. Press “Place on new text…”, then select where it belongs now; or delete them.
+            These annotations could not be placed in the current version. Press “Place on new text…”, then select where
+            it belongs now; or delete them.
           </p>
           {p.orphaned.map((a) => (
             <section key={a.id} className="ew-ann-card" aria-label="Orphaned annotation">
-              <div>{a.code_ids.map((id) => <CodeChip key={id} code={p.codes.find((c) => c.id === id)} />)}</div>
+              <div>
+                {a.code_ids.map((id) => (
+                  <CodeChip key={id} code={p.codes.find((c) => c.id === id)} />
+                ))}
+              </div>
               <blockquote className="ew-quote">{a.exact}</blockquote>
               {a.memo && <p className="ew-memo">{a.memo}</p>}
-              <div className="ew-muted">{a.author_name} · {new Date(a.updated_at).toLocaleDateString('en-GB')}</div>
+              <div className="ew-muted">
+                {a.author_name} · {new Date(a.updated_at).toLocaleDateString('en-GB')}
+              </div>
               {p.canCode && (
                 <>
-                  <Button size="small" onClick={() => p.onPlaceOrphan(a)} data-testid="orphan-place">Place on new text…</Button>
-                  <Button size="small" color="error" onClick={() => p.onDeleteOrphan(a)}>Delete</Button>
+                  <Button size="small" onClick={() => p.onPlaceOrphan(a)} data-testid="orphan-place">
+                    Place on new text…
+                  </Button>
+                  <Button size="small" color="error" onClick={() => p.onDeleteOrphan(a)}>
+                    Delete
+                  </Button>
                 </>
               )}
             </section>

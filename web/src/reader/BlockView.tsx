@@ -2,13 +2,15 @@
 import { memo } from 'react';
 import type { Block } from './blocks';
 import { markStyle, segmentColours } from './markStyle';
-import { segment, type Span } from './segments';
+import { cutAtTarget, segment, type Span } from './segments';
+import type { TargetRange } from './target';
 
 export interface BlockLook {
   coloursOf: (annotationId: number) => string[];
   titleOf: (annotationId: number) => string;
   flash: Set<number>;
   focused: number | null;
+  target: TargetRange | null; // what the reader was opened at (?passage=, ?at=&to=): highlighted
 }
 
 interface Props {
@@ -19,9 +21,12 @@ interface Props {
 }
 
 export const PENDING = -1; // the selection being coded
+export const TARGET_NOTE = 'reader-target-note'; // the element saying what the highlight is
 
 function BlockViewInner({ block, text, spans, look }: Props) {
-  const segs = segment(block.start, block.end, spans);
+  const t = look.target;
+  const segs = cutAtTarget(segment(block.start, block.end, spans), t);
+  const target = t != null && t.start < block.end && t.end > block.start;
   return (
     <>
       {block.newPage && (
@@ -34,10 +39,27 @@ function BlockViewInner({ block, text, spans, look }: Props) {
           {block.headingPath.join(' › ')}
         </div>
       )}
-      <div className="ew-text" data-passage={block.passageId ?? undefined}>
+      <div
+        className={target ? 'ew-text ew-target' : 'ew-text'}
+        data-passage={block.passageId ?? undefined}
+        data-testid={target ? 'reader-target' : undefined}
+      >
         {segs.map((s) => {
           const content = text.slice(s.start, s.end);
-          if (!s.ids.length) return <span key={s.start} data-s={s.start}>{content}</span>;
+          // The linked range: a mark of its own (or a flag on an annotation's), described.
+          const linked = s.inTarget ? { 'data-target': '', 'aria-describedby': TARGET_NOTE } : {};
+          if (!s.ids.length && s.inTarget)
+            return (
+              <mark key={s.start} data-s={s.start} className="ew-target-mark" data-testid="target-mark" {...linked}>
+                {content}
+              </mark>
+            );
+          if (!s.ids.length)
+            return (
+              <span key={s.start} data-s={s.start}>
+                {content}
+              </span>
+            );
           const real = s.ids.filter((id) => id !== PENDING);
           const pending = real.length !== s.ids.length;
           const cls = ['ew-mark'];
@@ -45,6 +67,7 @@ function BlockViewInner({ block, text, spans, look }: Props) {
           if (real.some((id) => look.flash.has(id))) cls.push('ew-flash');
           if (look.focused != null && real.includes(look.focused)) cls.push('ew-focused');
           if (real.length > 1) cls.push('ew-overlap');
+          if (s.inTarget) cls.push('ew-in-target');
           return (
             <mark
               key={s.start}
@@ -54,6 +77,7 @@ function BlockViewInner({ block, text, spans, look }: Props) {
               className={cls.join(' ')}
               style={markStyle(segmentColours(real, look.coloursOf), real.length)}
               title={real.map(look.titleOf).join('\n')}
+              {...linked}
             >
               {content}
             </mark>

@@ -2,10 +2,11 @@
  * Code search with keyboard: type to filter (accents and case ignored), arrows to move,
  * Enter to toggle, recent codes one click (Alt+1..8) away. Admins may create a code.
  */
+import { errorMessage } from '../api/errors';
 import { useMemo, useState, type KeyboardEvent } from 'react';
 import type { Code } from '../api/types';
 import { CodeChip, KindBadge } from '../common/CodeChip';
-import { colourOf, fold, treeRows } from '../common/codes';
+import { colourOf, fold, kindGroups, treeRows } from '../common/codes';
 
 interface Props {
   codes: Code[];
@@ -21,12 +22,21 @@ export function CodePicker({ codes, selected, recent, onChange, onCreate, onSubm
   const [active, setActive] = useState(0);
   const [createError, setCreateError] = useState<string | null>(null);
   const rows = useMemo(() => treeRows(codes), [codes]);
-  const matches = useMemo(() => {
+  // Grouped by kind (Context, Mechanism, Outcome, Other); arrows walk them in that order.
+  const groups = useMemo(() => {
     const q = fold(query.trim());
-    return (q ? rows.filter((r) => fold(r.path).includes(q)) : rows).slice(0, 40);
+    const found = q ? rows.filter((r) => fold(r.path).includes(q)) : rows;
+    // At most 40 options in all: the first 40 in group order.
+    const kept = new Set(
+      kindGroups(found)
+        .flatMap((g) => g.rows.map((r) => r.code.id))
+        .slice(0, 40),
+    );
+    return kindGroups(found.filter((r) => kept.has(r.code.id)));
   }, [rows, query]);
+  const matches = useMemo(() => groups.flatMap((g) => g.rows), [groups]);
   const toggle = (id: number) => onChange(selected.includes(id) ? selected.filter((x) => x !== id) : [...selected, id]);
-  const recentCodes = recent.map((id) => codes.find((c) => c.id === id)).filter(Boolean) as Code[];
+  const recentCodes = recent.flatMap((id) => codes.find((c) => c.id === id) ?? []);
   const canCreate = !!onCreate && query.trim() && !rows.some((r) => fold(r.code.name) === fold(query.trim()));
 
   const create = async () => {
@@ -37,7 +47,7 @@ export function CodePicker({ codes, selected, recent, onChange, onCreate, onSubm
       setQuery('');
       setCreateError(null);
     } catch (err) {
-      setCreateError((err as Error).message);
+      setCreateError(errorMessage(err));
     }
   };
 
@@ -57,7 +67,7 @@ export function CodePicker({ codes, selected, recent, onChange, onCreate, onSubm
         toggle(matches[active].code.id);
         setQuery('');
         setActive(0);
-      } else if (canCreate) create();
+      } else if (canCreate) void create();
     } else if (e.altKey && /^[1-8]$/.test(e.key)) {
       e.preventDefault();
       const code = recentCodes[Number(e.key) - 1];
@@ -72,7 +82,10 @@ export function CodePicker({ codes, selected, recent, onChange, onCreate, onSubm
         className="ew-input"
         value={query}
         placeholder="Search codes… (↑↓ Enter)"
-        onChange={(e) => { setQuery(e.target.value); setActive(0); }}
+        onChange={(e) => {
+          setQuery(e.target.value);
+          setActive(0);
+        }}
         onKeyDown={onKey}
         role="combobox"
         aria-label="Search codes"
@@ -85,7 +98,15 @@ export function CodePicker({ codes, selected, recent, onChange, onCreate, onSubm
         <div className="ew-recent" aria-label="Recent codes">
           <span className="ew-muted">Recent:</span>
           {recentCodes.map((c, i) => (
-            <button key={c.id} type="button" className={`ew-recent-btn${selected.includes(c.id) ? ' on' : ''}`} aria-pressed={selected.includes(c.id)} onClick={() => toggle(c.id)} title={`Alt+${i + 1}`} data-testid="recent-code">
+            <button
+              key={c.id}
+              type="button"
+              className={`ew-recent-btn${selected.includes(c.id) ? ' on' : ''}`}
+              aria-pressed={selected.includes(c.id)}
+              onClick={() => toggle(c.id)}
+              title={`Alt+${i + 1}`}
+              data-testid="recent-code"
+            >
               <span className="ew-swatch" style={{ background: colourOf(c) }} />
               {c.name}
             </button>
@@ -93,34 +114,62 @@ export function CodePicker({ codes, selected, recent, onChange, onCreate, onSubm
         </div>
       )}
       <ul id="code-options" role="listbox" aria-multiselectable="true" aria-label="Codes" className="ew-options">
-        {matches.map((r, i) => (
-          <li
-            key={r.code.id}
-            id={`code-opt-${r.code.id}`}
-            role="option"
-            aria-selected={selected.includes(r.code.id)}
-            className={`ew-option${i === active ? ' active' : ''}`}
-            onMouseDown={(e) => e.preventDefault()}
-            onClick={() => toggle(r.code.id)}
-            data-testid="code-option"
-          >
-            <input type="checkbox" tabIndex={-1} readOnly checked={selected.includes(r.code.id)} aria-hidden="true" />
-            <span className="ew-swatch" style={{ background: colourOf(r.code) }} />
-            <KindBadge kind={r.code.kind} />
-            <span className="ew-option-path">{r.path}</span>
-            <span className="ew-muted">{r.code.usage}</span>
+        {groups.map((g) => (
+          <li key={g.kind} role="group" aria-labelledby={`code-group-${g.kind}`} data-testid="code-option-group">
+            <span id={`code-group-${g.kind}`} className="ew-option-group" role="presentation">
+              {g.label}
+            </span>
+            <ul role="none" className="ew-plainlist">
+              {g.rows.map((r) => {
+                const i = matches.indexOf(r);
+                return (
+                  <li
+                    key={r.code.id}
+                    id={`code-opt-${r.code.id}`}
+                    role="option"
+                    aria-selected={selected.includes(r.code.id)}
+                    className={`ew-option${i === active ? ' active' : ''}`}
+                    onMouseDown={(e) => e.preventDefault()}
+                    onClick={() => toggle(r.code.id)}
+                    data-testid="code-option"
+                  >
+                    {/* A drawn box, not an <input>: a control inside an option is nested
+                        interactive content; the option's aria-selected is what is read. */}
+                    <span className="ew-check" aria-hidden="true">
+                      {selected.includes(r.code.id) ? '☑' : '☐'}
+                    </span>
+                    <span className="ew-swatch" style={{ background: colourOf(r.code) }} />
+                    <KindBadge kind={r.code.effective_kind} inherited={r.code.kind == null} />
+                    <span className="ew-option-path">{r.path}</span>
+                    <span className="ew-muted">{r.code.usage}</span>
+                  </li>
+                );
+              })}
+            </ul>
           </li>
         ))}
         {!matches.length && !canCreate && <li className="ew-muted">No code matches.</li>}
         {canCreate && (
-          <li className="ew-option" role="option" aria-selected={false} onClick={create} data-testid="code-create">
+          <li
+            className="ew-option"
+            role="option"
+            aria-selected={false}
+            onClick={() => void create()}
+            data-testid="code-create"
+          >
             + Create code “{query.trim()}”
           </li>
         )}
       </ul>
-      {createError && <p role="alert" className="ew-error-text">{createError}</p>}
-      <div className="ew-selected" aria-label="Chosen codes">
-        {selected.map((id) => <CodeChip key={id} code={codes.find((c) => c.id === id)} onDelete={() => toggle(id)} />)}
+      {createError && (
+        <p role="alert" className="ew-error-text">
+          {createError}
+        </p>
+      )}
+      <div className="ew-selected" role="group" aria-label="Chosen codes">
+        {selected.map((id) => (
+          <CodeChip key={id} code={codes.find((c) => c.id === id)} onDelete={() => toggle(id)} />
+        ))}
       </div>
     </div>
   );

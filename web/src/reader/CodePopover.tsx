@@ -1,10 +1,12 @@
 /** The coding popover: codes (search, recent), memo; a failed save keeps it all. */
+import { errorMessage } from '../api/errors';
 import { useState } from 'react';
 import { Alert, Button, Popover, TextField } from '@mui/material';
-import { postJson } from '../api/http';
-import { projectPath, useProjectId } from '../api/project';
+import { call } from '../api/client';
+import { inProject, useProjectId } from '../api/project';
 import type { Code } from '../api/types';
 import { useQueryClient } from '@tanstack/react-query';
+import { paperProps } from '../common/paperProps';
 import { CodePicker } from './CodePicker';
 import { recentCodes } from './recentCodes';
 import type { Draft } from './useAnnotationActions';
@@ -38,15 +40,18 @@ export function CodePopover({ anchor, title, quote, codes, initial, canCreateCod
     try {
       await onSave({ code_ids: selected, memo: memo.trim() || null });
     } catch (err) {
-      setError((err as Error).message); // keep codes and memo as typed
+      setError(errorMessage(err)); // keep codes and memo as typed
     } finally {
       setBusy(false);
     }
   };
 
   const createCode = async (name: string) => {
-    const code = await postJson<Code>(projectPath('/codes', pid), { name, kind: 'other' });
-    queryClient.invalidateQueries({ queryKey: ['codes'] });
+    const code = await call('post', '/api/projects/{project_id}/codes', {
+      path: inProject(pid),
+      body: { name, kind: 'other' },
+    });
+    await queryClient.invalidateQueries({ queryKey: ['codes'] });
     return code;
   };
 
@@ -56,18 +61,25 @@ export function CodePopover({ anchor, title, quote, codes, initial, canCreateCod
       anchorReference="anchorPosition"
       anchorPosition={anchor ?? { top: 0, left: 0 }}
       onClose={onClose}
-      slotProps={{ paper: { role: 'dialog', 'aria-label': title, 'data-testid': 'code-popover', className: 'ew-popover' } as object }}
+      slotProps={{ paper: { ...paperProps(title, 'code-popover'), className: 'ew-popover' } }}
     >
-      <form onSubmit={(e) => { e.preventDefault(); save(); }}>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          void save();
+        }}
+      >
         <div className="ew-popover-head">{title}</div>
-        <blockquote className="ew-quote" data-testid="code-popover-quote">{quote.length > 240 ? `${quote.slice(0, 240)}…` : quote}</blockquote>
+        <blockquote className="ew-quote" data-testid="code-popover-quote">
+          {quote.length > 240 ? `${quote.slice(0, 240)}…` : quote}
+        </blockquote>
         <CodePicker
           codes={codes}
           selected={selected}
           recent={pid != null ? recentCodes(pid) : []}
           onChange={setSelected}
           onCreate={canCreateCodes ? createCode : undefined}
-          onSubmit={save}
+          onSubmit={() => void save()}
         />
         <TextField
           label="Memo"
@@ -78,11 +90,20 @@ export function CodePopover({ anchor, title, quote, codes, initial, canCreateCod
           size="small"
           value={memo}
           onChange={(e) => setMemo(e.target.value)}
-          onKeyDown={(e) => { if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) { e.preventDefault(); save(); } }}
+          onKeyDown={(e) => {
+            if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
+              e.preventDefault();
+              void save();
+            }
+          }}
           sx={{ mt: 1 }}
           slotProps={{ htmlInput: { 'data-testid': 'code-popover-memo' } }}
         />
-        {error && <Alert severity="error" role="alert" sx={{ mt: 1 }}>{error}</Alert>}
+        {error && (
+          <Alert severity="error" role="alert" sx={{ mt: 1 }}>
+            {error}
+          </Alert>
+        )}
         <div className="ew-popover-actions">
           <span className="ew-muted">Ctrl+Enter saves · Esc cancels</span>
           <Button onClick={onClose}>Cancel</Button>

@@ -1,24 +1,30 @@
 /** The reader: a document's text by page and heading, coding, live colleagues' work. */
+import { errorMessage } from '../api/errors';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { Alert, Box, Button, CircularProgress, Snackbar } from '@mui/material';
-import { useQueryClient } from '@tanstack/react-query';
+import { Alert, Box, Button, CircularProgress } from '@mui/material';
 import { Title, useNotify } from 'react-admin';
 import { Link, useParams, useSearchParams } from 'react-router-dom';
-import { api } from '../api/http';
+import { currentUser } from '../api/authProvider';
 import { projectPath, useProjectId } from '../api/project';
 import type { Annotation } from '../api/types';
 import { colourOf, descendantIds } from '../common/codes';
 import { useCodes, useProjectRole } from '../common/useProjectData';
 import { labelOf, SOURCE_TYPES } from '../documents/choices';
+import { OCR_LOW } from '../documents/provenance';
 import { AnnotationDetails } from './AnnotationDetails';
 import { AnnotationPanel, type Filters } from './AnnotationPanel';
 import type { Block } from './blocks';
-import { PENDING, type BlockLook } from './BlockView';
+import { PENDING, TARGET_NOTE, type BlockLook } from './BlockView';
 import { CodePopover } from './CodePopover';
 import { ConflictDialog } from './ConflictDialog';
+import { DeleteDialog, type PendingDelete } from './DeleteDialog';
+import { HistoryDialog } from './HistoryDialog';
+import { isLowPage, OcrNotice } from './OcrNotice';
 import type { Offsets } from './selection';
+import { offsetParam, readerTarget } from './target';
 import { TextPane, type TextPaneHandle } from './TextPane';
-import { useAnnotationActions } from './useAnnotationActions';
+import { BlindBanner } from '../rounds/BlindBanner';
+import { evidenceOf, useAnnotationActions, type DeleteOptions } from './useAnnotationActions';
 import { useReaderData } from './useReaderData';
 
 type Anchor = { top: number; left: number };
@@ -28,7 +34,6 @@ export default function ReaderPage() {
   const [params] = useSearchParams();
   const pid = useProjectId();
   const notify = useNotify();
-  const queryClient = useQueryClient();
   const data = useReaderData(docId);
   const { data: codes = [] } = useCodes();
   const { canCode, isAdmin } = useProjectRole();
@@ -40,16 +45,35 @@ export default function ReaderPage() {
   const [editing, setEditing] = useState<{ a: Annotation; anchor: Anchor } | null>(null);
   const [details, setDetails] = useState<{ ids: number[]; anchor: Anchor } | null>(null);
   const [placing, setPlacing] = useState<Annotation | null>(null);
-  const [focused, setFocused] = useState<number | null>(null);
-  const [undo, setUndo] = useState<Annotation | null>(null);
+  // The annotation a deep link (?annotation=) points at is focused until another is.
+  const [chosen, setFocused] = useState<number | null>(null);
+  const focused = chosen ?? (Number(params.get('annotation')) || null);
+  // What a link opened the reader at (a search hit's or proposal's passage, a
+  // disagreement's span) stays highlighted, exactly.
+  const target = useMemo(
+    () =>
+      data.layout && data.passages
+        ? readerTarget(params, data.layout.text.length, data.passages, data.layout.toUtf16)
+        : null,
+    [params, data.layout, data.passages],
+  );
+  const [deleting, setDeleting] = useState<PendingDelete | null>(null);
+  const [historyOf, setHistoryOf] = useState<number | null>(null);
+  const me = currentUser()?.id;
+  // Only its owner edits an annotation; an admin also deletes anyone's (with a reason).
+  // The API says whose it is (an imported coding linked to this account is theirs too).
+  const own = (a: Annotation) => canCode && a.owner_id === me;
   const [top, setTop] = useState<Block | null>(null);
 
   const byId = useMemo(() => new Map(data.annotations.map((a) => [a.id, a])), [data.annotations]);
+  const inHistory = historyOf != null ? (byId.get(historyOf) ?? null) : null;
   const codeById = useMemo(() => new Map(codes.map((c) => [c.id, c])), [codes]);
   const visible = useMemo(() => {
     const wanted = filters.codes.length ? new Set(filters.codes.flatMap((id) => [...descendantIds(codes, id)])) : null;
     return data.annotations.filter(
-      (a) => (!filters.coders.length || filters.coders.includes(a.author_id)) && (!wanted || a.code_ids.some((id) => wanted.has(id))),
+      (a) =>
+        (!filters.coders.length || filters.coders.includes(a.author_id)) &&
+        (!wanted || a.code_ids.some((id) => wanted.has(id))),
     );
   }, [data.annotations, filters, codes]);
   const spans = useMemo(() => {
@@ -70,36 +94,34 @@ export default function ReaderPage() {
       },
       flash: data.flash,
       focused,
+      target,
     }),
-    [byId, codeById, data.flash, focused],
+    [byId, codeById, data.flash, focused, target],
   );
 
-  // Deep links: ?passage=, ?annotation=, ?page=, ?at= (UTF-16 offset)
+  // Deep links: ?passage= or ?at=&to= (the target), ?annotation=, ?page=, ?at= (UTF-16 offset)
   const jumped = useRef(false);
   useEffect(() => {
     if (jumped.current || !data.layout || !data.passages) return;
-    const { blocks, toUtf16 } = data.layout;
+    const { blocks, text } = data.layout;
     let offset: number | null = null;
     let align: 'center' | 'start' = 'center';
-    const passage = Number(params.get('passage'));
-    const annotation = Number(params.get('annotation'));
-    const page = Number(params.get('page'));
-    if (passage) {
-      const p = data.passages.find((x) => x.id === passage);
-      if (p) offset = toUtf16(p.start);
-    } else if (annotation) {
+    const annotation = offsetParam(params.get('annotation'));
+    const page = offsetParam(params.get('page'));
+    const at = offsetParam(params.get('at'));
+    if (target) offset = target.start;
+    else if (annotation) {
       const a = byId.get(annotation);
       if (!a) return; // wait for annotations
       offset = a.start_utf16;
-      setFocused(a.id);
     } else if (page) {
       offset = blocks.find((b) => b.page === page)?.start ?? null;
       align = 'start';
-    }
-    else if (params.get('at')) offset = Number(params.get('at'));
+    } else if (at != null && at <= text.length) offset = at;
     jumped.current = true;
-    if (offset != null) requestAnimationFrame(() => pane.current?.scrollToOffset(offset!, align));
-  }, [data.layout, data.passages, byId, params]);
+    const to = offset;
+    if (to != null) requestAnimationFrame(() => pane.current?.scrollToOffset(to, align));
+  }, [data.layout, data.passages, byId, params, target]);
 
   const onSelect = useCallback(
     (sel: Offsets, anchor: Anchor) => {
@@ -107,7 +129,7 @@ export default function ReaderPage() {
         actions
           .replace(placing, sel.start, sel.end)
           .then(() => notify('Annotation placed on the new text'))
-          .catch((err) => notify((err as Error).message, { type: 'error' }));
+          .catch((err) => notify(errorMessage(err), { type: 'error' }));
         setPlacing(null);
         return;
       }
@@ -122,27 +144,36 @@ export default function ReaderPage() {
     pane.current?.scrollToOffset(a.start_utf16);
   };
 
+  const tryRemove = async (a: Annotation, options: DeleteOptions) => {
+    try {
+      await actions.remove(a, options);
+      setDeleting(null);
+    } catch (err) {
+      const configurations = evidenceOf(err);
+      if (!configurations) throw err;
+      setDeleting({ a, needsReason: !own(a), reason: options.reason, configurations });
+    }
+  };
+
   const remove = async (a: Annotation) => {
     setDetails(null);
+    if (!own(a)) {
+      setDeleting({ a, needsReason: true, configurations: [] });
+      return;
+    }
     try {
-      if (await actions.remove(a)) setUndo(a);
+      await tryRemove(a, {});
     } catch (err) {
-      notify((err as Error).message, { type: 'error' });
+      notify(errorMessage(err), { type: 'error' });
     }
   };
 
-  const restore = async () => {
-    if (!undo) return;
-    setUndo(null);
-    try {
-      await api(projectPath(`/annotations/${undo.id}/restore`, pid), { method: 'POST' });
-      queryClient.invalidateQueries({ queryKey: ['annotations'] });
-    } catch (err) {
-      notify((err as Error).message, { type: 'error' });
-    }
-  };
-
-  if (data.error) return <Alert severity="error" sx={{ m: 2 }}>{data.error.message}</Alert>;
+  if (data.error)
+    return (
+      <Alert severity="error" sx={{ m: 2 }}>
+        {data.error.message}
+      </Alert>
+    );
   if (data.loading || !data.document) return <CircularProgress aria-label="Loading document" sx={{ m: 4 }} />;
   const doc = data.document;
   const layout = data.layout;
@@ -152,20 +183,43 @@ export default function ReaderPage() {
     <Box className="ew-reader">
       <Title title={doc.title} />
       <header className="ew-reader-head">
-        <h2 className="ew-doc-title" data-testid="reader-title">{doc.title}</h2>
+        <h2 className="ew-doc-title" data-testid="reader-title">
+          {doc.title}
+        </h2>
         <div className="ew-muted">
           {labelOf(SOURCE_TYPES, doc.source_type)} · {doc.document_type.replace('_', ' ')}
           {doc.organisation && <> · {doc.organisation}</>}
           {doc.date && <> · {doc.date}</>} · {doc.page_count ?? '?'} pages · v{data.version?.number}
-          {' · '}<Link to={`/documents/${doc.id}`}>metadata</Link>
-          {' · '}<a href={projectPath(`/documents/${doc.id}/original`, pid)}>original</a>
+          {' · '}
+          <Link to={`/documents/${doc.id}`}>metadata</Link>
+          {' · '}
+          <a href={projectPath(`/documents/${doc.id}/original`, pid)}>original</a>
         </div>
         <div className="ew-position" aria-live="off" data-testid="reader-position">
-          {top ? <>p. {top.page ?? '–'} {top.headingPath.length > 0 && <>· {top.headingPath.join(' › ')}</>}</> : null}
+          {top ? (
+            <>
+              p. {top.page ?? '–'} {top.headingPath.length > 0 && <>· {top.headingPath.join(' › ')}</>}
+              {isLowPage(data.version, top.page) && <> · {OCR_LOW}</>}
+            </>
+          ) : null}
         </div>
         <p id="reader-keys" className="ew-muted ew-keys">
-          {canCode ? 'Select text to code it. Keyboard: focus the text, Shift+arrows select (Ctrl for words, Up/Down for lines), C or Enter codes the selection, Esc clears.' : 'You can read and see coding; coding needs the coder role.'}
+          {canCode
+            ? 'Select text to code it. Keyboard: focus the text, arrows move the caret (Ctrl for words, Up/Down for lines), Shift+arrows select from it, C or Enter codes the selection, Esc clears.'
+            : 'You can read and see coding; coding needs the coder role.'}
         </p>
+        {target && layout && (
+          <p className="ew-muted ew-target-note" data-testid="reader-target-note">
+            <span id={TARGET_NOTE}>
+              Highlighted: the {params.has('passage') ? 'passage' : 'span'} this link points at
+            </span>
+            {' · '}
+            <Button size="small" onClick={() => pane.current?.scrollToOffset(target.start)}>
+              Show it
+            </Button>
+          </p>
+        )}
+        <BlindBanner documentId={doc.id} />
         {data.newVersion && (
           <Alert severity="info" action={<Button onClick={() => window.location.reload()}>Reload</Button>}>
             A new version of this document was stored. Reload to read it (annotations are re-anchored).
@@ -176,7 +230,10 @@ export default function ReaderPage() {
             Select the text where “{placing.exact.slice(0, 60)}” belongs now.
           </Alert>
         )}
-        {data.version?.status === 'needs_ocr' && <Alert severity="warning">{data.version.message ?? 'This document has no text layer (needs OCR).'}</Alert>}
+        <OcrNotice version={data.version} onGo={(o) => pane.current?.scrollToOffset(o, 'start')} />
+        {data.version?.status === 'needs_ocr' && (
+          <Alert severity="warning">{data.version.message ?? 'This document has no text layer (needs OCR).'}</Alert>
+        )}
       </header>
       <div className="ew-reader-body">
         {layout && textLength > 0 ? (
@@ -191,7 +248,9 @@ export default function ReaderPage() {
             onTopBlock={(b) => setTop((t) => (t?.index === b.index ? t : b))}
           />
         ) : (
-          <p className="ew-muted" style={{ padding: 16 }}>This version has no text.</p>
+          <p className="ew-muted" style={{ padding: 16 }}>
+            This version has no text.
+          </p>
         )}
         <AnnotationPanel
           annotations={visible}
@@ -204,7 +263,7 @@ export default function ReaderPage() {
           onGo={goTo}
           onGoOffset={(o) => pane.current?.scrollToOffset(o, 'start')}
           onPlaceOrphan={setPlacing}
-          onDeleteOrphan={remove}
+          onDeleteOrphan={(a) => void remove(a)}
           canCode={canCode}
         />
       </div>
@@ -222,7 +281,10 @@ export default function ReaderPage() {
             document.getSelection()?.removeAllRanges();
             pane.current?.focus();
           }}
-          onClose={() => { setPending(null); pane.current?.focus(); }}
+          onClose={() => {
+            setPending(null);
+            pane.current?.focus();
+          }}
         />
       )}
       {editing && (
@@ -242,20 +304,42 @@ export default function ReaderPage() {
       )}
       <AnnotationDetails
         anchor={details?.anchor ?? null}
-        annotations={(details?.ids ?? []).map((id) => byId.get(id)).filter(Boolean) as Annotation[]}
+        annotations={(details?.ids ?? []).flatMap((id) => byId.get(id) ?? [])}
         codes={codes}
-        canEdit={() => canCode}
-        onEdit={(a) => { setEditing({ a, anchor: details!.anchor }); setDetails(null); }}
-        onDelete={remove}
+        canEdit={own}
+        canDelete={(a) => own(a) || isAdmin}
+        onEdit={(a) => {
+          if (details) setEditing({ a, anchor: details.anchor });
+          setDetails(null);
+        }}
+        onHistory={(a) => {
+          setHistoryOf(a.id);
+          setDetails(null);
+        }}
+        onDelete={(a) => void remove(a)}
         onClose={() => setDetails(null)}
       />
-      <ConflictDialog conflict={actions.conflict} codes={codes} onKeepTheirs={actions.keepTheirs} onApplyMine={actions.applyMine} />
-      <Snackbar
-        open={!!undo}
-        autoHideDuration={8000}
-        onClose={() => setUndo(null)}
-        message="Annotation deleted"
-        action={<Button color="inherit" onClick={restore}>Undo</Button>}
+      <ConflictDialog
+        conflict={actions.conflict}
+        codes={codes}
+        onKeepTheirs={actions.keepTheirs}
+        onApplyMine={actions.applyMine}
+      />
+      <DeleteDialog
+        pending={deleting}
+        onCancel={() => setDeleting(null)}
+        onConfirm={(reason, confirm) =>
+          deleting
+            ? tryRemove(deleting.a, { reason, confirm }).catch((err) => notify(errorMessage(err), { type: 'error' }))
+            : Promise.resolve()
+        }
+      />
+      <HistoryDialog
+        annotation={inHistory}
+        codes={codes}
+        canRevert={!!inHistory && own(inHistory)}
+        onRevert={(a, to) => actions.revert(a, to).then(() => notify(`Reverted to v${to}`))}
+        onClose={() => setHistoryOf(null)}
       />
     </Box>
   );

@@ -2,10 +2,20 @@
  * The document text: lazily rendered blocks, mouse and keyboard selection, clicks on
  * marks. Reports selections as UTF-16 offsets (selection.ts does the mapping).
  */
-import { memo, useCallback, useEffect, useImperativeHandle, useMemo, useRef, type ReactNode, type Ref } from 'react';
+import {
+  memo,
+  useCallback,
+  useEffect,
+  useImperativeHandle,
+  useMemo,
+  useRef,
+  useState,
+  type ReactNode,
+  type Ref,
+} from 'react';
 import { blockAt, type Block } from './blocks';
 import { BlockView, type BlockLook } from './BlockView';
-import { extendSelectionByKey } from './keyboard';
+import { caretBox, moveCaretByKey } from './keyboard';
 import { spansByBlock, type Span } from './segments';
 import { offsetToPoint, selectionOffsets, type Offsets } from './selection';
 import { useLazyBlocks } from './useLazyBlocks';
@@ -38,6 +48,7 @@ export function TextPane({ text, blocks, spans, look, onSelect, onMarkClick, onT
   const { mounted, register, estimate, mount, elements } = useLazyBlocks(blocks, text, scroller);
   const byBlock = useMemo(() => spansByBlock(blocks, spans), [blocks, spans]);
   const pendingScroll = useRef<{ offset: number; align: 'center' | 'start' } | null>(null);
+  const caret = useCaret(content, scroller);
 
   const finishScroll = useCallback(() => {
     const pending = pendingScroll.current;
@@ -46,7 +57,7 @@ export function TextPane({ text, blocks, spans, look, onSelect, onMarkClick, onT
     const el = point?.node.parentElement;
     if (el) {
       if (pending.align === 'start') {
-        const block = el.closest('.ew-block') as HTMLElement | null;
+        const block = el.closest<HTMLElement>('.ew-block');
         if (block && scroller.current) scroller.current.scrollTop = block.offsetTop - 8;
       } else el.scrollIntoView({ block: 'center' });
       pendingScroll.current = null;
@@ -55,17 +66,21 @@ export function TextPane({ text, blocks, spans, look, onSelect, onMarkClick, onT
 
   useEffect(finishScroll, [mounted, finishScroll]);
 
-  useImperativeHandle(handle, () => ({
-    scrollToOffset(offset: number, align: 'center' | 'start' = 'center') {
-      const i = blockAt(blocks, offset);
-      const el = elements.current.get(i);
-      if (el && scroller.current) scroller.current.scrollTop = el.offsetTop - 80;
-      pendingScroll.current = { offset, align };
-      mount([Math.max(0, i - 1), i, Math.min(blocks.length - 1, i + 1)]);
-      requestAnimationFrame(finishScroll);
-    },
-    focus: () => content.current?.focus(),
-  }), [blocks, elements, mount, finishScroll]);
+  useImperativeHandle(
+    handle,
+    () => ({
+      scrollToOffset(offset: number, align: 'center' | 'start' = 'center') {
+        const i = blockAt(blocks, offset);
+        const el = elements.current.get(i);
+        if (el && scroller.current) scroller.current.scrollTop = el.offsetTop - 80;
+        pendingScroll.current = { offset, align };
+        mount([Math.max(0, i - 1), i, Math.min(blocks.length - 1, i + 1)]);
+        requestAnimationFrame(finishScroll);
+      },
+      focus: () => content.current?.focus(),
+    }),
+    [blocks, elements, mount, finishScroll],
+  );
 
   const report = () => {
     if (!content.current) return false;
@@ -78,14 +93,14 @@ export function TextPane({ text, blocks, spans, look, onSelect, onMarkClick, onT
   const onMouseUp = (e: React.MouseEvent) => {
     if (e.button !== 0) return;
     if (report()) return;
-    const mark = (e.target as HTMLElement).closest('mark[data-ids]') as HTMLElement | null;
+    const mark = e.target instanceof Element ? e.target.closest<HTMLElement>('mark[data-ids]') : null;
     const ids = mark?.dataset.ids?.split(' ').filter(Boolean).map(Number) ?? [];
     if (ids.length) onMarkClick(ids, { top: e.clientY + 8, left: e.clientX });
   };
 
   const onKeyDown = (e: React.KeyboardEvent) => {
     if (!content.current) return;
-    if (extendSelectionByKey(e, content.current)) {
+    if (moveCaretByKey(e, content.current)) {
       e.preventDefault();
       return;
     }
@@ -136,8 +151,40 @@ export function TextPane({ text, blocks, spans, look, onSelect, onMarkClick, onT
           </BlockShell>
         ))}
       </div>
+      {caret && (
+        <span
+          className="ew-caret"
+          aria-hidden="true"
+          data-testid="reader-caret"
+          style={{ top: caret.top, left: caret.left, height: caret.height }}
+        />
+      )}
     </div>
   );
+}
+
+/** The caret drawn where the collapsed selection is while the text has focus (a
+ * non-editable page shows none of its own), following clicks and arrow keys. */
+function useCaret(content: React.RefObject<HTMLDivElement | null>, scroller: React.RefObject<HTMLDivElement | null>) {
+  const [box, setBox] = useState<ReturnType<typeof caretBox>>(null);
+  useEffect(() => {
+    const update = () => {
+      const root = content.current;
+      const pane = scroller.current;
+      const focused = root != null && root.ownerDocument.activeElement === root;
+      setBox(focused && pane ? caretBox(root, pane) : null);
+    };
+    const root = content.current;
+    document.addEventListener('selectionchange', update);
+    root?.addEventListener('focus', update);
+    root?.addEventListener('blur', update);
+    return () => {
+      document.removeEventListener('selectionchange', update);
+      root?.removeEventListener('focus', update);
+      root?.removeEventListener('blur', update);
+    };
+  }, [content, scroller]);
+  return box;
 }
 
 interface ShellProps {
@@ -149,11 +196,18 @@ interface ShellProps {
 }
 
 /** A block's box: the rendered block when mounted, else an empty box of its height. */
-const BlockShell = memo(function BlockShell({ block, isMounted, height, register, children }: ShellProps) {
-  const ref = useCallback((el: HTMLDivElement | null) => register(block.index, el), [register, block.index]);
-  return (
-    <div ref={ref} data-block={block.index} className="ew-block" style={isMounted ? undefined : { height }}>
-      {isMounted && children}
-    </div>
-  );
-}, (a, b) => a.block === b.block && a.isMounted === b.isMounted && a.height === b.height && (!a.isMounted || a.children === b.children));
+const BlockShell = memo(
+  function BlockShell({ block, isMounted, height, register, children }: ShellProps) {
+    const ref = useCallback((el: HTMLDivElement | null) => register(block.index, el), [register, block.index]);
+    return (
+      <div ref={ref} data-block={block.index} className="ew-block" style={isMounted ? undefined : { height }}>
+        {isMounted && children}
+      </div>
+    );
+  },
+  (a, b) =>
+    a.block === b.block &&
+    a.isMounted === b.isMounted &&
+    a.height === b.height &&
+    (!a.isMounted || a.children === b.children),
+);

@@ -4,7 +4,28 @@ import { blockAt, buildBlocks } from './blocks';
 import { codePointToUtf16 } from './utf16';
 
 function passage(id: number, start: number, end: number, heading: string[], page = 1): Passage {
-  return { id, ordinal: id, heading_path: heading, page_start: page, page_end: page, start, end, speaker: null, text: '', document_id: 1, version_id: 1 };
+  return {
+    id,
+    ordinal: id,
+    heading_path: heading,
+    page_start: page,
+    page_end: page,
+    start,
+    end,
+    speaker: null,
+    speaker_role: null,
+    turn: null,
+    line_start: null,
+    line_end: null,
+    timestamp: null,
+    timestamp_label: null,
+    text_source: null,
+    ocr_confidence: null,
+    ocr_low_confidence: false,
+    text: '',
+    document_id: 1,
+    version_id: 1,
+  };
 }
 
 describe('codePointToUtf16', () => {
@@ -62,7 +83,7 @@ describe('buildBlocks', () => {
   });
 
   it('splits long unstructured text without cutting surrogate pairs', () => {
-    const long = ('word 😀 ').repeat(2000);
+    const long = 'word 😀 '.repeat(2000);
     const bs = buildBlocks(long, [], [], codePointToUtf16(long));
     expect(bs.length).toBeGreaterThan(3);
     for (const b of bs) {

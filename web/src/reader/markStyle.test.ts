@@ -14,14 +14,38 @@ describe('overlap look', () => {
     expect(style.boxShadow).toBe('inset 0 -3px 0 0 #1f77b4, inset 0 -6px 0 0 #d62728');
     expect(style.paddingBottom).toBe(6);
     expect(style.backgroundColor).toBe('rgba(31, 119, 180, 0.26)');
-    expect(String(markStyle(['#000000', '#111111', '#222222', '#333333', '#444444'], 5).boxShadow).split(',').length).toBe(MAX_STRIPES);
+    expect(
+      String(markStyle(['#000000', '#111111', '#222222', '#333333', '#444444'], 5).boxShadow).split(',').length,
+    ).toBe(MAX_STRIPES);
     expect(markStyle([], 0)).toEqual({});
   });
 });
 
 describe('codebook tree', () => {
-  const code = (id: number, name: string, parent_id: number | null): Code => ({ id, name, parent_id, kind: 'other', colour: null, definition: null, memo: null, usage: 0, deleted_at: null, merged_into: null });
-  const codes = [code(1, 'Mechanisms', null), code(2, 'Trust', 1), code(3, 'Agency', 1), code(4, 'Peer trust', 2), code(5, 'Context', null), code(6, 'Lost child', 99)];
+  const code = (id: number, name: string, parent_id: number | null): Code => ({
+    id,
+    name,
+    parent_id,
+    kind: 'other',
+    effective_kind: 'other',
+    guid: `guid-${id}`,
+    project_id: 1,
+    colour: null,
+    definition: null,
+    memo: null,
+    usage: 0,
+    deleted_at: null,
+    merged_into: null,
+    codable: true,
+  });
+  const codes = [
+    code(1, 'Mechanisms', null),
+    code(2, 'Trust', 1),
+    code(3, 'Agency', 1),
+    code(4, 'Peer trust', 2),
+    code(5, 'Context', null),
+    code(6, 'Lost child', 99),
+  ];
   it('lists depth-first with paths, children by name, orphans at the top', () => {
     expect(treeRows(codes).map((r) => `${'-'.repeat(r.depth)}${r.path}`)).toEqual([
       'Context',

@@ -4,8 +4,8 @@ const key = (pid: number) => `ew.recentCodes.${pid}`;
 
 export function recentCodes(pid: number): number[] {
   try {
-    const raw = JSON.parse(window.localStorage.getItem(key(pid)) ?? '[]');
-    return Array.isArray(raw) ? raw.filter((x) => Number.isInteger(x)) : [];
+    const raw: unknown = JSON.parse(window.localStorage.getItem(key(pid)) ?? '[]');
+    return Array.isArray(raw) ? raw.filter((x): x is number => Number.isInteger(x)) : [];
   } catch {
     return [];
   }

@@ -38,7 +38,7 @@ export function segment(start: number, end: number, spans: Span[]): Segment[] {
     const b = points[i + 1];
     while (next < inside.length && inside[next].start <= a) active.add(inside[next++]);
     for (const s of active) if (s.end <= a) active.delete(s);
-    const ids = [...active].sort((x, y) => rank.get(x.id)! - rank.get(y.id)!).map((s) => s.id);
+    const ids = [...active].sort((x, y) => (rank.get(x.id) ?? 0) - (rank.get(y.id) ?? 0)).map((s) => s.id);
     const last = out[out.length - 1];
     if (last && last.end === a && sameIds(last.ids, ids)) last.end = b;
     else out.push({ start: a, end: b, ids });
@@ -65,6 +65,31 @@ export function spansByBlock(blocks: { start: number; end: number }[], spans: Sp
     for (let i = lo; i < blocks.length && blocks[i].start < s.end; i++) {
       if (blocks[i].end > s.start) out[i].push(s);
     }
+  }
+  return out;
+}
+
+export interface TargetedSegment extends Segment {
+  inTarget: boolean; // inside the range a deep link points at
+}
+
+/**
+ * Cuts segments at the bounds of one target range and flags the pieces inside it, so
+ * the highlight covers exactly the range with flat, non-nested elements whatever
+ * annotations overlap it. Ids are kept; without a range nothing is cut.
+ */
+export function cutAtTarget(segments: Segment[], target: { start: number; end: number } | null): TargetedSegment[] {
+  const out: TargetedSegment[] = [];
+  for (const s of segments) {
+    if (!target || target.end <= s.start || target.start >= s.end || target.end <= target.start) {
+      out.push({ ...s, inTarget: false });
+      continue;
+    }
+    const from = Math.max(s.start, target.start);
+    const to = Math.min(s.end, target.end);
+    if (from > s.start) out.push({ start: s.start, end: from, ids: s.ids, inTarget: false });
+    out.push({ start: from, end: to, ids: s.ids, inTarget: true });
+    if (to < s.end) out.push({ start: to, end: s.end, ids: s.ids, inTarget: false });
   }
   return out;
 }

@@ -25,8 +25,16 @@ function render(text: string, blocks: number[][]): HTMLElement {
   return root;
 }
 
+/** The value, or the test fails here saying what was missing. */
+function must<T>(value: T | null | undefined, what = 'value'): T {
+  if (value == null) throw new Error(`${what} is missing`);
+  return value;
+}
+
 function seg(root: HTMLElement, start: number): Text {
-  return root.querySelector(`[data-s="${start}"]`)!.firstChild as Text;
+  const text = must(root.querySelector(`[data-s="${start}"]`), `segment ${start}`).firstChild;
+  if (!(text instanceof Text)) throw new Error(`segment ${start} holds no text`);
+  return text;
 }
 
 function range(a: Node, ao: number, b: Node, bo: number): Range {
@@ -59,12 +67,12 @@ describe('rangeToOffsets', () => {
     expect(TEXT.slice(start, start + 5)).toBe('board');
   });
 
-  it('counts emoji as UTF-16 units, like the DOM and the API\'s start_utf16', () => {
+  it("counts emoji as UTF-16 units, like the DOM and the API's start_utf16", () => {
     const e1 = TEXT.indexOf('👩');
     const nurse = TEXT.indexOf('nurse');
     // Select "nurse" inside the segment that starts with a 7-unit emoji sequence.
     const r = range(seg(root, e1), nurse - e1, seg(root, e1), nurse - e1 + 5);
-    const got = rangeToOffsets(r, root)!;
+    const got = must(rangeToOffsets(r, root));
     expect(TEXT.slice(got.start, got.end)).toBe('nurse');
     expect(got.start).toBe(nurse);
   });
@@ -73,7 +81,7 @@ describe('rangeToOffsets', () => {
     const e3 = TEXT.indexOf('Naïve');
     const e4 = TEXT.indexOf('🇬🇧');
     const r = range(seg(root, e3), 6, seg(root, e4), 4); // "re\u0301sume\u0301 " .. flag
-    const got = rangeToOffsets(r, root)!;
+    const got = must(rangeToOffsets(r, root));
     expect(TEXT.slice(got.start, got.end)).toBe('re\u0301sume\u0301 🇬🇧');
   });
 
@@ -81,7 +89,7 @@ describe('rangeToOffsets', () => {
     const cafe = TEXT.indexOf('board');
     const e3 = TEXT.indexOf('Naïve');
     const r = range(seg(root, 0), cafe, seg(root, e3), 5);
-    const got = rangeToOffsets(r, root)!;
+    const got = must(rangeToOffsets(r, root));
     expect(TEXT.slice(got.start, got.end)).toBe(TEXT.slice(cafe, e3 + 5));
     expect(TEXT.slice(got.start, got.end).endsWith('Naïve')).toBe(true);
   });
@@ -89,7 +97,7 @@ describe('rangeToOffsets', () => {
   it('snaps a start inside a heading forward and an end inside one backward', () => {
     const e3 = TEXT.indexOf('Naïve');
     const headings = root.querySelectorAll('h3');
-    const heading2 = headings[1].firstChild!;
+    const heading2 = must(headings[1].firstChild);
     // From inside the second heading to the end of "Naïve"
     expect(rangeToOffsets(range(heading2, 3, seg(root, e3), 5), root)).toEqual({ start: e3, end: e3 + 5 });
     // From "board" to inside the second heading: ends where block 1 ends
@@ -110,7 +118,7 @@ describe('rangeToOffsets', () => {
 
   it('treats the segment element itself as a boundary', () => {
     const e1 = TEXT.indexOf('👩');
-    const mark = root.querySelector(`[data-s="${e1}"]`)!;
+    const mark = must(root.querySelector(`[data-s="${e1}"]`));
     expect(rangeToOffsets(range(mark, 0, mark, 1), root)).toEqual({ start: e1, end: TEXT.indexOf('✨') });
   });
 
@@ -118,7 +126,7 @@ describe('rangeToOffsets', () => {
     const outside = document.createElement('p');
     outside.textContent = 'outside';
     document.body.insertBefore(outside, root);
-    const r = range(outside.firstChild!, 2, seg(root, 0), 4);
+    const r = range(must(outside.firstChild), 2, seg(root, 0), 4);
     expect(rangeToOffsets(r, root)).toEqual({ start: 0, end: 4 });
   });
 
@@ -127,7 +135,7 @@ describe('rangeToOffsets', () => {
     const other = document.createElement('div');
     other.textContent = 'elsewhere';
     document.body.appendChild(other);
-    expect(rangeToOffsets(range(other.firstChild!, 0, other.firstChild!, 4), root)).toBeNull();
+    expect(rangeToOffsets(range(must(other.firstChild), 0, must(other.firstChild), 4), root)).toBeNull();
   });
 
   it('round-trips offsets through the DOM selection', () => {
@@ -136,15 +144,17 @@ describe('rangeToOffsets', () => {
     expect(selectOffsets(root, nurse, naive)).toBe(true);
     expect(selectionOffsets(root)).toEqual({ start: nurse, end: naive });
     // The DOM string includes the heading between blocks; the offsets do not.
-    expect(document.getSelection()!.toString().replace('Heading (not document text)', '')).toBe(TEXT.slice(nurse, naive));
+    expect(must(document.getSelection()).toString().replace('Heading (not document text)', '')).toBe(
+      TEXT.slice(nurse, naive),
+    );
   });
 
   it('finds the DOM point at segment boundaries on the right side', () => {
     const e1 = TEXT.indexOf('👩');
-    const atStart = offsetToPoint(root, e1, 'start')!;
-    expect(atStart.node.parentElement!.dataset.s).toBe(String(e1));
-    const atEnd = offsetToPoint(root, e1, 'end')!;
-    expect(atEnd.node.parentElement!.dataset.s).toBe('0');
+    const atStart = must(offsetToPoint(root, e1, 'start'));
+    expect(must(atStart.node.parentElement).dataset.s).toBe(String(e1));
+    const atEnd = must(offsetToPoint(root, e1, 'end'));
+    expect(must(atEnd.node.parentElement).dataset.s).toBe('0');
     expect(offsetToPoint(root, TEXT.length + 10)).toBeNull();
   });
 });
@@ -152,7 +162,10 @@ describe('rangeToOffsets', () => {
 describe('unrendered blocks', () => {
   it('keeps absolute offsets when a middle block is not mounted', () => {
     const text = 'aaaa bbbb cccc';
-    const root = render(text, [[0, 5], [10, 14]]); // "bbbb " not rendered
+    const root = render(text, [
+      [0, 5],
+      [10, 14],
+    ]); // "bbbb " not rendered
     const r = range(seg(root, 0), 1, seg(root, 10), 2);
     expect(rangeToOffsets(r, root)).toEqual({ start: 1, end: 12 });
   });

@@ -17,7 +17,7 @@ export interface Offsets {
 }
 
 function segStart(el: Element): number {
-  return Number((el as HTMLElement).dataset.s);
+  return Number(el.getAttribute('data-s'));
 }
 
 function segEnd(el: Element): number {
@@ -30,7 +30,7 @@ function segments(root: Element): Element[] {
 
 /** The segment element containing `node`, if any (inside root). */
 function segmentOf(node: Node, root: Element): Element | null {
-  const el = node.nodeType === Node.ELEMENT_NODE ? (node as Element) : node.parentElement;
+  const el = node instanceof Element ? node : node.parentElement;
   const seg = el?.closest(SEGMENT_SELECTOR) ?? null;
   return seg && root.contains(seg) ? seg : null;
 }
@@ -51,8 +51,8 @@ function firstTrue<T>(list: T[], pred: (x: T) => boolean): number {
 export function pointToOffset(node: Node, offset: number, root: Element, edge: 'start' | 'end'): number | null {
   const seg = segmentOf(node, root);
   if (seg) {
-    if (node.nodeType === Node.TEXT_NODE) {
-      return segStart(seg) + Math.min(offset, (node as Text).length);
+    if (node instanceof Text) {
+      return segStart(seg) + Math.min(offset, node.length);
     }
     // The segment element itself (or an element in it): before or after its text.
     return offset === 0 ? segStart(seg) : segEnd(seg);
@@ -107,7 +107,11 @@ export function selectionOffsets(root: Element): Offsets | null {
 }
 
 /** The DOM point for a text offset, among the rendered segments (null if not rendered). */
-export function offsetToPoint(root: Element, offset: number, edge: 'start' | 'end' = 'start'): { node: Node; offset: number } | null {
+export function offsetToPoint(
+  root: Element,
+  offset: number,
+  edge: 'start' | 'end' = 'start',
+): { node: Node; offset: number } | null {
   const all = segments(root);
   // First segment whose end is past the offset (for a start) or reaches it (for an end).
   const i = firstTrue(all, (s) => (edge === 'start' ? segEnd(s) > offset : segEnd(s) >= offset));

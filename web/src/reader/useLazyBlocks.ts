@@ -26,7 +26,7 @@ export function useLazyBlocks(blocks: Block[], text: string, scroller: React.Ref
         setMounted((prev) => {
           let next: Set<number> | null = null;
           for (const entry of entries) {
-            const i = Number((entry.target as HTMLElement).dataset.block);
+            const i = Number(entry.target.getAttribute('data-block'));
             if (entry.isIntersecting && !prev.has(i)) (next ??= new Set(prev)).add(i);
             if (!entry.isIntersecting && prev.has(i)) {
               heights.current.set(i, entry.boundingClientRect.height);

@@ -2,9 +2,8 @@
 import { useMemo, useRef, useState } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useProjectEvents } from '../api/events';
-import { getAll, getJson } from '../api/http';
-import { projectPath, useProjectId } from '../api/project';
-import type { Annotation, DocumentRecord, Passage, VersionText } from '../api/types';
+import { call, listAll } from '../api/client';
+import { inProject, useProjectId } from '../api/project';
 import { currentUser } from '../api/authProvider';
 import { buildBlocks } from './blocks';
 import { codePointToUtf16 } from './utf16';
@@ -18,29 +17,51 @@ export function useReaderData(docId: number) {
   const queryClient = useQueryClient();
   const doc = useQuery({
     queryKey: ['documents', 'one', pid, docId],
-    queryFn: () => getJson<DocumentRecord>(projectPath(`/documents/${docId}`, pid)),
+    queryFn: ({ signal }) =>
+      call('get', '/api/projects/{project_id}/documents/{document_id}', {
+        path: { ...inProject(pid), document_id: docId },
+        signal,
+      }),
   });
   const versionId = doc.data?.current_version_id;
   const version = useQuery({
     queryKey: ['versions', pid, docId, versionId],
-    queryFn: () => getJson<VersionText>(projectPath(`/documents/${docId}/versions/${versionId}`, pid)),
+    queryFn: ({ signal }) =>
+      call('get', '/api/projects/{project_id}/documents/{document_id}/versions/{version_id}', {
+        path: { ...inProject(pid), document_id: docId, version_id: versionId ?? 0 },
+        signal,
+      }),
     enabled: versionId != null,
     staleTime: Infinity,
   });
   const passages = useQuery({
     queryKey: ['passages', pid, docId, versionId],
-    queryFn: () => getAll<Passage>(projectPath(`/documents/${docId}/passages`, pid), { version_id: versionId }, ['ordinal', 'ASC']),
+    queryFn: () =>
+      listAll(
+        '/api/projects/{project_id}/documents/{document_id}/passages',
+        { ...inProject(pid), document_id: docId },
+        { version_id: versionId },
+        ['ordinal', 'ASC'],
+      ),
     enabled: versionId != null,
     staleTime: Infinity,
   });
   const annotations = useQuery({
     queryKey: annotationsKey(pid, docId, versionId),
-    queryFn: () => getAll<Annotation>(projectPath('/annotations', pid), { document_id: docId, version_id: versionId }, ['start', 'ASC']),
+    queryFn: () =>
+      listAll('/api/projects/{project_id}/annotations', inProject(pid), { document_id: docId, version_id: versionId }, [
+        'start',
+        'ASC',
+      ]),
     enabled: versionId != null,
   });
   const orphaned = useQuery({
     queryKey: ['annotations', 'orphaned', pid, docId],
-    queryFn: () => getAll<Annotation>(projectPath('/annotations', pid), { document_id: docId, orphaned: true }, ['start', 'ASC']),
+    queryFn: () =>
+      listAll('/api/projects/{project_id}/annotations', inProject(pid), { document_id: docId, orphaned: true }, [
+        'start',
+        'ASC',
+      ]),
   });
 
   // Colleagues' changes: refetch (debounced), flash what others added, flag new versions.
@@ -56,12 +77,20 @@ export function useReaderData(docId: number) {
     if (e.id != null && e.user_id !== currentUser()?.id && e.kind === 'annotation.create') {
       const id = e.id;
       setFlash((s) => new Set(s).add(id));
-      setTimeout(() => setFlash((s) => { const n = new Set(s); n.delete(id); return n; }), 5000);
+      setTimeout(
+        () =>
+          setFlash((s) => {
+            const n = new Set(s);
+            n.delete(id);
+            return n;
+          }),
+        5000,
+      );
     }
     if (timer.current) clearTimeout(timer.current);
     timer.current = setTimeout(() => {
-      queryClient.invalidateQueries({ queryKey: annotationsKey(pid, docId, versionId) });
-      queryClient.invalidateQueries({ queryKey: ['annotations', 'orphaned', pid, docId] });
+      void queryClient.invalidateQueries({ queryKey: annotationsKey(pid, docId, versionId) });
+      void queryClient.invalidateQueries({ queryKey: ['annotations', 'orphaned', pid, docId] });
     }, 250);
   });
 
@@ -81,7 +110,7 @@ export function useReaderData(docId: number) {
     annotations: annotations.data ?? [],
     orphaned: orphaned.data ?? [],
     loading: doc.isPending || (versionId != null && (version.isPending || passages.isPending)),
-    error: error as Error | null,
+    error,
     newVersion,
     flash,
   };

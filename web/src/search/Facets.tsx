@@ -14,12 +14,37 @@ const FACETS: { key: string; title: string; list?: ListKey; label?: (v: string) 
   { key: 'document_id', title: 'Document', list: 'document_id' },
 ];
 
-export function Facets({ state, facets, onChange }: { state: SearchState; facets: SearchResponse['facets'] | undefined; onChange: (s: SearchState) => void }) {
+function annotatedOf(value: string): SearchState['annotated'] {
+  return value === 'true' || value === 'false' ? value : '';
+}
+
+/** Truncated with an ellipsis to the column's width; the full text is its tooltip. */
+function FacetLabel({ text }: { text: string }) {
+  return (
+    <span className="ew-facet-label" title={text}>
+      {text}
+    </span>
+  );
+}
+
+export function Facets({
+  state,
+  facets,
+  onChange,
+}: {
+  state: SearchState;
+  facets: SearchResponse['facets'] | undefined;
+  onChange: (s: SearchState) => void;
+}) {
   const { data: codes = [] } = useCodes();
   const { data: members = [] } = useMembers();
   const rows = treeRows(codes);
-  const setList = (key: ListKey, values: string[]) => onChange({ ...state, page: 1, cursor: '', lists: { ...state.lists, [key]: values } });
-  const year = state.date_from.endsWith('-01-01') && state.date_to === `${state.date_from.slice(0, 4)}-12-31` ? state.date_from.slice(0, 4) : '';
+  const setList = (key: ListKey, values: string[]) =>
+    onChange({ ...state, page: 1, cursor: '', lists: { ...state.lists, [key]: values } });
+  const year =
+    state.date_from.endsWith('-01-01') && state.date_to === `${state.date_from.slice(0, 4)}-12-31`
+      ? state.date_from.slice(0, 4)
+      : '';
 
   return (
     <Box component="aside" aria-label="Filters" className="ew-facets">
@@ -27,7 +52,8 @@ export function Facets({ state, facets, onChange }: { state: SearchState; facets
         const values = facets?.[f.key] ?? [];
         const selected = f.list ? state.lists[f.list] : year ? [year] : [];
         const shown = [...values];
-        for (const s of selected) if (!shown.some((v) => v.value === s)) shown.push({ value: s, count: 0 });
+        for (const s of selected)
+          if (!shown.some((v) => v.value === s)) shown.push({ value: s, count: 0, label: null });
         if (!shown.length) return null;
         return (
           <fieldset key={f.key} className="ew-facet" data-testid={`facet-${f.key}`}>
@@ -40,10 +66,17 @@ export function Facets({ state, facets, onChange }: { state: SearchState; facets
                   onChange={() => {
                     if (f.list) setList(f.list, toggle(state.lists[f.list], v.value));
                     else if (year === v.value) onChange({ ...state, page: 1, cursor: '', date_from: '', date_to: '' });
-                    else onChange({ ...state, page: 1, cursor: '', date_from: `${v.value}-01-01`, date_to: `${v.value}-12-31` });
+                    else
+                      onChange({
+                        ...state,
+                        page: 1,
+                        cursor: '',
+                        date_from: `${v.value}-01-01`,
+                        date_to: `${v.value}-12-31`,
+                      });
                   }}
                 />
-                <span className="ew-facet-label">{('label' in v && v.label) || (f.label ? f.label(v.value) : v.value)}</span>
+                <FacetLabel text={('label' in v && v.label) || (f.label ? f.label(v.value) : v.value)} />
                 <span className="ew-facet-count">{v.count}</span>
               </label>
             ))}
@@ -72,14 +105,36 @@ export function Facets({ state, facets, onChange }: { state: SearchState; facets
         renderInput={(params) => <TextField {...params} label="Coded by" />}
         sx={{ my: 1 }}
       />
-      <TextField select size="small" fullWidth label="Coding" value={state.annotated} onChange={(e) => onChange({ ...state, page: 1, cursor: '', annotated: e.target.value as SearchState['annotated'] })} sx={{ my: 1 }}>
+      <TextField
+        select
+        size="small"
+        fullWidth
+        label="Coding"
+        value={state.annotated}
+        onChange={(e) => onChange({ ...state, page: 1, cursor: '', annotated: annotatedOf(e.target.value) })}
+        sx={{ my: 1 }}
+      >
         <MenuItem value="">Coded or not</MenuItem>
         <MenuItem value="true">Only coded passages</MenuItem>
         <MenuItem value="false">Only uncoded passages</MenuItem>
       </TextField>
       <Box sx={{ display: 'flex', gap: 1 }}>
-        <TextField type="date" size="small" label="From" value={state.date_from} onChange={(e) => onChange({ ...state, page: 1, cursor: '', date_from: e.target.value })} slotProps={{ inputLabel: { shrink: true } }} />
-        <TextField type="date" size="small" label="To" value={state.date_to} onChange={(e) => onChange({ ...state, page: 1, cursor: '', date_to: e.target.value })} slotProps={{ inputLabel: { shrink: true } }} />
+        <TextField
+          type="date"
+          size="small"
+          label="From"
+          value={state.date_from}
+          onChange={(e) => onChange({ ...state, page: 1, cursor: '', date_from: e.target.value })}
+          slotProps={{ inputLabel: { shrink: true } }}
+        />
+        <TextField
+          type="date"
+          size="small"
+          label="To"
+          value={state.date_to}
+          onChange={(e) => onChange({ ...state, page: 1, cursor: '', date_to: e.target.value })}
+          slotProps={{ inputLabel: { shrink: true } }}
+        />
       </Box>
     </Box>
   );

@@ -1,5 +1,5 @@
 /** The query box with the query language explained inline (README's table). */
-import { useEffect, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { Box, Button, TextField } from '@mui/material';
 
 const SYNTAX: [string, string][] = [
@@ -14,10 +14,23 @@ const SYNTAX: [string, string][] = [
   ['goverance~1', 'fuzzy, within 1 edit (Elasticsearch engine only)'],
 ];
 
-export function QueryBox({ value, onSearch, error }: { value: string; onSearch: (q: string) => void; error?: { message: string; position?: number } | null }) {
+export function QueryBox({
+  value,
+  onSearch,
+  error,
+}: {
+  value: string;
+  onSearch: (q: string) => void;
+  error?: { message: string; position?: number } | null;
+}) {
   const [text, setText] = useState(value);
   const [help, setHelp] = useState(false);
-  useEffect(() => setText(value), [value]);
+  // A new query from outside (URL, saved search) replaces what is in the box.
+  const [shown, setShown] = useState(value);
+  if (value !== shown) {
+    setShown(value);
+    setText(value);
+  }
   const submit = (e: FormEvent) => {
     e.preventDefault();
     if (text.trim()) onSearch(text.trim());
@@ -33,31 +46,54 @@ export function QueryBox({ value, onSearch, error }: { value: string; onSearch: 
           placeholder='e.g. leader* AND (board OR committee) "integrated care"'
           autoFocus
           error={!!error}
-          slotProps={{ htmlInput: { 'aria-label': 'Search query', 'data-testid': 'search-box', 'aria-describedby': 'query-help', spellCheck: false } }}
+          slotProps={{
+            htmlInput: {
+              'aria-label': 'Search query',
+              'data-testid': 'search-box',
+              'aria-describedby': 'query-help',
+              spellCheck: false,
+            },
+          }}
         />
-        <Button type="submit" variant="contained" data-testid="search-submit">Search</Button>
+        <Button type="submit" variant="contained" data-testid="search-submit">
+          Search
+        </Button>
       </Box>
       {error && (
         <div role="alert" className="ew-error-text" data-testid="search-error" style={{ marginTop: 4 }}>
           {error.message}
           {error.position != null && (
-            <pre className="ew-caret" aria-hidden="true">{text}{'\n'}{' '.repeat(Math.max(0, error.position))}^</pre>
+            <pre className="ew-caret" aria-hidden="true">
+              {text}
+              {'\n'}
+              {' '.repeat(Math.max(0, error.position))}^
+            </pre>
           )}
         </div>
       )}
       <div id="query-help" className="ew-muted ew-query-help">
-        Words are ANDed · <code>"exact phrase"</code> · <code>lead*</code> · <code>A OR B</code> · <code>A NOT B</code> ·{' '}
-        <code>(A OR B) C</code> · <code>"a b"~5</code> · case and accents ignored ·{' '}
+        Words are ANDed · <code>"exact phrase"</code> · <code>lead*</code> · <code>A OR B</code> · <code>A NOT B</code>{' '}
+        · <code>(A OR B) C</code> · <code>"a b"~5</code> · case and accents ignored ·{' '}
         <button type="button" className="ew-linkbutton" aria-expanded={help} onClick={() => setHelp(!help)}>
           {help ? 'hide syntax' : 'full syntax'}
         </button>
       </div>
       {help && (
         <table className="ew-table ew-syntax" aria-label="Query syntax">
-          <thead><tr><th>you type</th><th>it finds</th></tr></thead>
+          <thead>
+            <tr>
+              <th>you type</th>
+              <th>it finds</th>
+            </tr>
+          </thead>
           <tbody>
             {SYNTAX.map(([q, d]) => (
-              <tr key={q}><td><code>{q}</code></td><td>{d}</td></tr>
+              <tr key={q}>
+                <td>
+                  <code>{q}</code>
+                </td>
+                <td>{d}</td>
+              </tr>
             ))}
           </tbody>
         </table>

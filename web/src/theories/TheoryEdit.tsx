@@ -12,7 +12,14 @@ const dropEmptyReason = (data: Record<string, unknown>) => {
 function Inner() {
   const onError = useConflictOnError();
   return (
-    <Edit mutationMode="pessimistic" mutationOptions={{ onError }} aside={<TheoryAside />} redirect={false} title="Programme theory" transform={dropEmptyReason}>
+    <Edit
+      mutationMode="pessimistic"
+      mutationOptions={{ onError }}
+      aside={<TheoryAside />}
+      redirect={false}
+      title="Programme theory"
+      transform={dropEmptyReason}
+    >
       <TheoryForm editing>
         <ConflictDialog fields={THEORY_FIELDS} />
       </TheoryForm>

@@ -1,4 +1,7 @@
-export const THEORY_STATUSES = ['initial', 'refined', 'supported', 'refuted', 'revised'].map((s) => ({ id: s, name: s }));
+export const THEORY_STATUSES = ['initial', 'refined', 'supported', 'refuted', 'revised'].map((s) => ({
+  id: s,
+  name: s,
+}));
 export const THEORY_FORMS = [
   { id: 'free', name: 'Free text' },
   { id: 'if_then', name: 'If… then…' },

@@ -21,7 +21,7 @@ export interface Tally {
 export interface MatrixRow {
   id: number | string;
   label: string;
-  status: 'corroborated' | 'single_source' | 'contested' | 'no_evidence' | string;
+  status: string; // corroborated, single_source, contested, no_evidence
   cells: Record<string, Tally>;
   total?: Tally;
 }

@@ -5,6 +5,8 @@ import org.apache.lucene.analysis.CharArraySet;
 import org.apache.lucene.analysis.LowerCaseFilter;
 import org.apache.lucene.analysis.TokenStream;
 import org.apache.lucene.analysis.Tokenizer;
+import org.apache.lucene.analysis.charfilter.MappingCharFilter;
+import org.apache.lucene.analysis.charfilter.NormalizeCharMap;
 import org.apache.lucene.analysis.el.GreekLowerCaseFilter;
 import org.apache.lucene.analysis.en.EnglishAnalyzer;
 import org.apache.lucene.analysis.en.EnglishMinimalStemFilter;
@@ -20,13 +22,17 @@ import org.elasticsearch.common.regex.Regex;
 import org.elasticsearch.common.settings.Settings;
 import org.elasticsearch.env.Environment;
 import org.elasticsearch.index.IndexSettings;
+import org.elasticsearch.index.analysis.AbstractCharFilterFactory;
 import org.elasticsearch.index.analysis.AbstractIndexAnalyzerProvider;
 import org.elasticsearch.index.analysis.AbstractTokenFilterFactory;
 import org.elasticsearch.index.analysis.AbstractTokenizerFactory;
 import org.elasticsearch.index.analysis.Analysis;
+import org.elasticsearch.index.analysis.NormalizingCharFilterFactory;
 import org.elasticsearch.index.analysis.NormalizingTokenFilterFactory;
 import org.tartarus.snowball.ext.EnglishStemmer;
 
+import java.io.Reader;
+import java.util.List;
 import java.util.Locale;
 import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
@@ -87,6 +93,26 @@ final class AnalysisSupport {
         @Override
         public TokenStream create(TokenStream tokenStream) {
             return stemmer.apply(tokenStream);
+        }
+    }
+
+    /**
+     * {@code "type": "snowball"} with {@code language} (default English): one of the Snowball
+     * stemmers Lucene ships, by its class name (Porter, English, German …). The project uses
+     * Porter: the same Snowball algorithm as PyStemmer's, so both engines stem alike.
+     */
+    static final class SnowballTokenFilterFactory extends AbstractTokenFilterFactory {
+        private final String language;
+
+        SnowballTokenFilterFactory(IndexSettings indexSettings, Environment env, String name, Settings settings) {
+            super(name);
+            String given = settings.get("language", settings.get("name", "English"));
+            language = given.isEmpty() ? given : Character.toUpperCase(given.charAt(0)) + given.substring(1);
+        }
+
+        @Override
+        public TokenStream create(TokenStream tokenStream) {
+            return new SnowballFilter(tokenStream, language);
         }
     }
 
@@ -158,6 +184,70 @@ final class AnalysisSupport {
         public TokenStream normalize(TokenStream tokenStream) {
             // like Elasticsearch: never emit the original token when normalizing (e.g. for keyword normalizers)
             return new ASCIIFoldingFilter(tokenStream, false);
+        }
+    }
+
+    /**
+     * {@code "type": "mapping"} char filter: {@code mappings} (a list of {@code "from => to"}
+     * rules; {@code to} may be empty, which deletes {@code from}) or {@code mappings_path}.
+     * Either side may use the escapes {@code \\uXXXX}, {@code \\n}, {@code \\t},
+     * {@code \\r}, {@code \\b}, {@code \\f} and {@code \\\\}, as in the real module. Used by the
+     * project's folding (search/folding.py).
+     */
+    static final class MappingCharFilterFactory extends AbstractCharFilterFactory implements NormalizingCharFilterFactory {
+        private final NormalizeCharMap map;
+
+        MappingCharFilterFactory(IndexSettings indexSettings, Environment env, String name, Settings settings) {
+            super(name);
+            List<String> rules = Analysis.getWordList(env, settings, "mappings");
+            if (rules == null) {
+                throw new IllegalArgumentException("mapping requires either `mappings` or `mappings_path` to be configured");
+            }
+            NormalizeCharMap.Builder builder = new NormalizeCharMap.Builder();
+            for (String rule : rules) {
+                int arrow = rule.lastIndexOf("=>");
+                if (arrow < 0) {
+                    throw new IllegalArgumentException("Invalid Mapping Rule : [" + rule + "]");
+                }
+                builder.add(unescape(rule.substring(0, arrow).trim()), unescape(rule.substring(arrow + 2).trim()));
+            }
+            map = builder.build();
+        }
+
+        @Override
+        public Reader create(Reader reader) {
+            return new MappingCharFilter(map, reader);
+        }
+
+        private static String unescape(String text) {
+            StringBuilder out = new StringBuilder(text.length());
+            for (int i = 0; i < text.length(); i++) {
+                char c = text.charAt(i);
+                if (c != '\\') {
+                    out.append(c);
+                    continue;
+                }
+                if (++i >= text.length()) {
+                    throw new IllegalArgumentException("Invalid escaped char in [" + text + "]");
+                }
+                char e = text.charAt(i);
+                switch (e) {
+                    case 'n' -> out.append('\n');
+                    case 't' -> out.append('\t');
+                    case 'r' -> out.append('\r');
+                    case 'b' -> out.append('\b');
+                    case 'f' -> out.append('\f');
+                    case 'u' -> {
+                        if (i + 4 >= text.length()) {
+                            throw new IllegalArgumentException("Invalid escaped char in [" + text + "]");
+                        }
+                        out.append((char) Integer.parseInt(text.substring(i + 1, i + 5), 16));
+                        i += 4;
+                    }
+                    default -> out.append(e);
+                }
+            }
+            return out.toString();
         }
     }
 

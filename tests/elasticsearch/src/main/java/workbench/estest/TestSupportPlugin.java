@@ -5,6 +5,7 @@ import org.elasticsearch.cluster.node.DiscoveryNodes;
 import org.elasticsearch.cluster.service.ClusterService;
 import org.elasticsearch.features.NodeFeature;
 import org.elasticsearch.index.analysis.AnalyzerProvider;
+import org.elasticsearch.index.analysis.CharFilterFactory;
 import org.elasticsearch.index.analysis.PreBuiltAnalyzerProviderFactory;
 import org.elasticsearch.index.analysis.PreConfiguredTokenizer;
 import org.elasticsearch.index.analysis.TokenFilterFactory;
@@ -25,8 +26,9 @@ import java.util.function.Supplier;
 
 /**
  * The small plugin standing in for the two Elasticsearch modules that Maven Central does not
- * carry: {@code analysis-common} (only the English analysis pieces and the {@code pattern}
- * tokenizer) and {@code rest-root}.
+ * carry: {@code analysis-common} (only the English analysis pieces, the {@code pattern}
+ * tokenizer, the {@code snowball} filter and the {@code mapping} char filter) and
+ * {@code rest-root}.
  */
 public class TestSupportPlugin extends Plugin implements AnalysisPlugin, ActionPlugin {
 
@@ -53,10 +55,17 @@ public class TestSupportPlugin extends Plugin implements AnalysisPlugin, ActionP
         Map<String, AnalysisProvider<TokenFilterFactory>> filters = new TreeMap<>();
         filters.put("stemmer", AnalysisSupport.StemmerTokenFilterFactory::new);
         filters.put("porter_stem", AnalysisSupport.PorterStemTokenFilterFactory::new);
+        filters.put("snowball", AnalysisSupport.SnowballTokenFilterFactory::new);
         filters.put("kstem", AnalysisSupport.KStemTokenFilterFactory::new);
         filters.put("lowercase", AnalysisSupport.LowerCaseTokenFilterFactory::new);
         filters.put("asciifolding", AnalysisSupport.ASCIIFoldingTokenFilterFactory::new);
         return filters;
+    }
+
+    @Override
+    public Map<String, AnalysisProvider<CharFilterFactory>> getCharFilters() {
+        // like analysis-common: built only where an index defines it (it needs its rules)
+        return Map.of("mapping", AnalysisPlugin.requiresAnalysisSettings(AnalysisSupport.MappingCharFilterFactory::new));
     }
 
     @Override

@@ -1,19 +1,21 @@
 """The worker: one transaction per document, retries after crashes, versions."""
 
+import datetime as dt
 import shutil
 
 from sqlmodel import func, select
 
 from backend.documents import service as documents
-from backend.documents.models import Document, DocumentVersion, Passage
+from backend.documents.models import Document, DocumentUpdate, DocumentVersion, Passage
 from backend.indexing.models import IndexJob
 from backend.ingest_jobs import service as jobs
+from backend.ingest_jobs import worker
 from backend.ingest_jobs.models import IngestOptions, JobOutcome, JobState
 from backend.projects.resolve import resolve_project
-from ingest import worker
 from search.base import SearchRequest
 from search.query import prepare
 from tests.conftest import INSULIN_PDF, POLICY_PDF
+from tests.ingest.scans import make_scan
 
 
 async def _enqueue(rt, path, name=None, project=None) -> int:
@@ -68,6 +70,22 @@ async def test_changed_file_becomes_new_version_keeping_old_passages(runtime, tm
     # Only the current version is searchable.
     assert await _hits(runtime, '"individual funding"') == 0
     assert await _hits(runtime, "needles") > 0
+
+
+async def test_a_new_version_guesses_again_but_keeps_corrections(runtime):
+    name = "policy.pdf"
+    first = await worker.run_job(runtime, await _enqueue(runtime, POLICY_PDF, name))
+    async with runtime.sessions() as session:
+        doc = await session.get(Document, first.document_id)
+        assert doc.metadata_sources["date"] == "version"  # "Version 3, 8 February 2023"
+        await documents.update_document(session, doc, DocumentUpdate(title="IFR policy, v3"))
+        await session.commit()
+    await worker.run_job(runtime, await _enqueue(runtime, INSULIN_PDF, name))
+    async with runtime.sessions() as session:
+        doc = await session.get(Document, first.document_id)
+    # The person's title stays; the date and its rule are the new version's guess.
+    assert (doc.title, doc.metadata_sources["title"]) == ("IFR policy, v3", "user")
+    assert (doc.date, doc.metadata_sources["date"]) == (dt.date(2024, 12, 1), "ratified")
 
 
 async def test_crash_mid_document_stores_nothing_and_retries(runtime, monkeypatch):
@@ -140,6 +158,36 @@ async def test_scanned_pdf_is_stored_as_needs_ocr(runtime, tmp_path):
     async with runtime.sessions() as session:
         doc = await session.get(Document, job.document_id)
     assert doc.status == "needs_ocr" and doc.page_count == 2
+
+
+async def test_scanned_pdf_is_read_by_ocr_and_says_so(runtime, tmp_path):
+    scan = make_scan(POLICY_PDF, tmp_path / "scan.pdf", [13], skew={13: 1.0})
+    job = await worker.run_job(runtime, await _enqueue(runtime, scan))
+    assert job.state == JobState.done and job.outcome == JobOutcome.created
+    assert job.pages_done == job.page_count == 1
+    async with runtime.sessions() as session:
+        doc = await session.get(Document, job.document_id)
+        version = await session.get(DocumentVersion, job.version_id)
+        passages = (await session.exec(select(Passage))).all()
+    assert doc.status == "ready" and doc.text_source == "ocr" and doc.ocr_low_pages == 0
+    assert doc.ocr_confidence is not None and doc.ocr_confidence > 85
+    assert version.page_sources == [
+        {"page": 1, "text_source": "ocr", "confidence": doc.ocr_confidence}
+    ]
+    assert passages and {p.text_source for p in passages} == {"ocr"}
+    assert await _hits(runtime, '"dealing in a fair manner in comparable cases"') == 1
+
+
+async def test_unknown_ocr_language_fails_the_job_clearly(runtime, tmp_path):
+    scan = make_scan(POLICY_PDF, tmp_path / "scan.pdf", [13])
+    stored = jobs.store_file(scan, runtime.settings)
+    async with runtime.sessions() as session:
+        project = await resolve_project(session, None)
+        options = IngestOptions(languages="eng+xx")
+        job = await jobs.enqueue(session, project.id, stored, "scan.pdf", options)
+        await session.commit()
+    job = await worker.run_job(runtime, job.id)
+    assert job.state == JobState.failed and "not installed: xx" in job.error
 
 
 async def test_missing_original_fails_clearly(runtime):

@@ -1,0 +1,128 @@
+"""`evidence` starts without importing what the command does not use (issue 15, item 8).
+
+Timing lives in benchmarks/cli_start.py; this checks the cause instead, which does not
+depend on the machine's load: which modules a fresh process has loaded by the end of
+`evidence --help`, and of `evidence search` on an embedded index.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from backend.cli import _chosen, main
+from tests.conftest import ROOT
+
+FIXTURE = ROOT / "tests" / "fixtures" / "interview-ics-leader-P3.txt"
+OURS = {"backend", "ingest", "search"}
+# Heavy, and needed by other commands only: parsing, exports, the web server, the
+# migration tool (an up-to-date database needs none), password hashing, other engines.
+NOT_FOR_SEARCH = {
+    "alembic",
+    "argon2",
+    "docx",
+    "elasticsearch",
+    "fastapi",
+    "krippendorff",
+    "lxml",
+    "numpy",
+    "onnxruntime",
+    "openpyxl",
+    "PIL",
+    "pptx",
+    "psycopg",
+    "pypdfium2",
+    "starlette",
+    "tokenizers",
+    "tqdm",
+    "unstructured",
+    "uvicorn",
+    "xlsxwriter",
+}
+# Ours, and needed by other features only: the embedding pipeline (semantic and hybrid
+# modes, the worker), annotation editing, blind rounds (a signed-in coder's view), the
+# indexing outbox. Importing them builds model classes and pulls in more of the above.
+OURS_NOT_FOR_LEXICAL_SEARCH = {
+    "backend.annotations.service",
+    "backend.embedding.service",
+    "backend.indexing.service",
+    "backend.rounds.models",
+    "backend.rounds.service",
+    "search.vectors.minilm",
+}
+
+
+def _modules_after(args: list[str], data_dir: Path) -> tuple[set[str], str]:
+    """Modules (full names) loaded by a fresh `evidence <args>`, and what it printed."""
+    code = (
+        "import json, sys\n"
+        "from backend.cli import main\n"
+        "try:\n"
+        f"    main({args!r})\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print('\\nMODULES ' + json.dumps(sorted(sys.modules)))\n"
+    )
+    env = {**os.environ, "EVIDENCE_DATA_DIR": str(data_dir), "SEARCH_ENGINE": "sqlite"}
+    env.pop("DATABASE_URL", None)
+    out = subprocess.run(
+        [sys.executable, "-c", code], env=env, cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout
+    printed, _, modules = out.rpartition("\nMODULES ")
+    return set(json.loads(modules)), printed
+
+
+def test_help_imports_nothing_but_the_standard_library(tmp_path) -> None:
+    modules, printed = _modules_after(["--help"], tmp_path)
+    modules = {m.split(".")[0] for m in modules}
+    assert "search" in printed and "export" in printed and "users" in printed
+    outside = modules - set(sys.stdlib_module_names) - OURS - {"__main__", "_distutils_hack"}
+    outside = {m for m in outside if not m.startswith("__editable__")}
+    assert outside == set()
+
+
+def test_search_on_an_embedded_index_imports_only_what_it_uses(tmp_path) -> None:
+    data = tmp_path / "data"
+    env = {**os.environ, "EVIDENCE_DATA_DIR": str(data), "SEARCH_ENGINE": "sqlite"}
+    env.pop("DATABASE_URL", None)
+    ingest = [sys.executable, "-m", "backend.cli", "ingest", str(FIXTURE)]
+    subprocess.run(ingest, env=env, cwd=ROOT, capture_output=True, check=True)
+
+    # Words only: hybrid, the default, loads the embedding model by design.
+    modules, printed = _modules_after(
+        ["search", "trust", "--mode", "lexical", "--limit", "2"], data
+    )
+    assert "passage(s) match" in printed
+    assert {m.split(".")[0] for m in modules} & NOT_FOR_SEARCH == set()
+    assert modules & OURS_NOT_FOR_LEXICAL_SEARCH == set()
+    # The check sees real imports: the libraries and the models the query reads.
+    assert {"sqlalchemy", "aiosqlite", "backend.annotations.links"} <= modules
+    assert {"backend.documents.models", "backend.codes.models"} <= modules
+
+
+@pytest.mark.parametrize(
+    ("argv", "chosen"),
+    [
+        (["--help"], None),
+        (["search", "users"], "search"),
+        (["export", "--format", "csv", "-o", "search"], "export"),
+        (["nonsense"], None),
+    ],
+)
+def test_the_command_is_the_first_word_naming_one(argv, chosen) -> None:
+    assert _chosen(argv) == chosen
+
+
+@pytest.mark.parametrize("command", ["users", "export"])
+def test_commands_declared_elsewhere_still_have_their_own_help(command, capsys) -> None:
+    with pytest.raises(SystemExit) as stop:
+        main([command, "--help"])
+    assert stop.value.code == 0
+    out = capsys.readouterr().out
+    assert f"usage: evidence {command}" in out
+    assert ("--format" in out) if command == "export" else ("create" in out)
