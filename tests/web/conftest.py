@@ -6,13 +6,21 @@ One Chromium for the session; each test gets its own app: data folder, database
 (SQLite or PostgreSQL, as the rest of the suite), project and accounts. Everything
 runs in the session's event loop, which the browser lives in (see pytestmark in the
 test modules). When a test fails, each of its open pages is saved under
-test-artifacts/failures/.
+test-artifacts/failures/, with the URLs its pages went through.
+
+A browser test that fails runs once more (pytest-rerunfailures), from a new app and a new
+browser context. Under CI's load (two database runs, two Chromiums, 2 cores) a real
+browser shows timing races no quiet run reproduces, and two full CI runs were lost to
+one such failure each. The rerun never hides one: its first failure is printed whole
+after the tests, it is listed as RERUN in the summary and counted there ("1 rerun");
+a test failing both times fails the run.
 """
 
 from __future__ import annotations
 
 import contextlib
 from contextlib import AsyncExitStack
+from pathlib import Path
 
 import pytest
 import pytest_asyncio
@@ -45,11 +53,38 @@ async def browser(web_build):
         await chromium.close()
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    here = str(Path(__file__).parent)
+    for item in items:
+        if str(item.path).startswith(here):
+            item.add_marker(pytest.mark.flaky(reruns=1))
+
+
+_first_failures: list[tuple[str, str]] = []
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if report.outcome == "rerun":
+        extra = [f"-- {title} --\n{body}" for title, body in report.sections if "browser" in title]
+        _first_failures.append((report.nodeid, "\n".join([report.longreprtext, *extra])))
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    # The first failure of a test that ran again, whole, as a failure is shown.
+    for nodeid, text in _first_failures:
+        terminalreporter.write_sep("_", f"RERUN {nodeid}: its first failure")
+        terminalreporter.write_line(text)
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item, call):
     report = yield
     if report.when == "call":
         item.call_failed = report.failed
+        site = item.funcargs.get("site") if hasattr(item, "funcargs") else None
+        if report.failed and isinstance(site, Site):
+            # Shown under the failure: where each page was, in order, when it failed.
+            report.sections.append(("browser navigations", "\n".join(site.navigations)))
     return report
 
 

@@ -7,11 +7,12 @@ from __future__ import annotations
 import asyncio
 import mimetypes
 import os
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
-from playwright.async_api import Browser, BrowserContext, ConsoleMessage, Page, expect
+from playwright.async_api import Browser, BrowserContext, ConsoleMessage, Frame, Page, expect
 
 from tests.conftest import PASSWORD, ROOT
 from tests.live_server import LiveServer
@@ -42,6 +43,9 @@ class Site:
     contexts: list[BrowserContext] = field(default_factory=list)
     # What the browser refused under the Content-Security-Policy (must stay empty).
     csp_violations: list[str] = field(default_factory=list)
+    # Every page's main-frame URLs in order (history navigations included), saved with the
+    # failure pages: a race that ends on the wrong screen shows the way it went there.
+    navigations: list[str] = field(default_factory=list)
 
     @property
     def base(self) -> str:
@@ -55,7 +59,13 @@ class Site:
         context.set_default_timeout(TIMEOUT_MS)
         context.on("console", self._watch_csp)
         self.contexts.append(context)
-        return await context.new_page()
+        page = await context.new_page()
+        page.on("framenavigated", lambda frame: self._note_navigation(page, frame))
+        return page
+
+    def _note_navigation(self, page: Page, frame: Frame) -> None:
+        if frame == page.main_frame:
+            self.navigations.append(f"{time.monotonic():.3f} page {id(page):x}: {frame.url}")
 
     def _watch_csp(self, message: ConsoleMessage) -> None:
         # Our pages only (the test identity provider's sign-in page is its own business).
