@@ -165,6 +165,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 async def _run(args: argparse.Namespace) -> int:
+    _build_models_on_first_use()
     from backend.core.config import get_settings
 
     if args.command == "search":
@@ -180,6 +181,19 @@ async def _run(args: argparse.Namespace) -> int:
         return await handler(rt, args)
     finally:
         await rt.close()
+
+
+def _build_models_on_first_use() -> None:
+    """A command builds the validator of a model class (pydantic's `defer_build`) when it
+    first validates or dumps one, not when the class is defined: importing the feature
+    modules defines about fifty classes and a lexical search uses a handful; building
+    the others cost about 3 % of its CPU time (callgrind, benchmarks/cli_start.py). Set
+    on SQLModel's config before any of ours is defined, so every one inherits it. The
+    server does not come through here: its classes are built as they are defined.
+    pydantic (pinned 2.14.4) rebuilds under a lock, so threads may validate first."""
+    from sqlmodel import SQLModel
+
+    SQLModel.model_config["defer_build"] = True
 
 
 def _load_model_meanwhile(args: argparse.Namespace, model: str) -> None:

@@ -15,7 +15,6 @@ from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from backend.core.time import UTCDateTime, utcnow
-from ingest.ocr import LOW_CONFIDENCE
 
 
 class SourceType(StrEnum):
@@ -175,6 +174,10 @@ class DocumentVersionPublic(SQLModel):
 
 
 def _low(confidence: object) -> bool:
+    # Imported here, when a passage or version is shown: defining these classes (as
+    # every command does) need not load the OCR module and its imports.
+    from ingest.ocr import LOW_CONFIDENCE
+
     return isinstance(confidence, int | float) and confidence < LOW_CONFIDENCE
 
 

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
-from ingest.ocr import LOW_CONFIDENCE
-
 
 class _Provenance(Protocol):
     text_source: str | None
@@ -38,5 +36,9 @@ def note(where: _Provenance) -> str | None:
         return None
     if where.ocr_confidence is None:
         return "text read by OCR"
+    # Imported here, for OCR's text only: citing (as `evidence search` does) need not load
+    # the OCR module otherwise.
+    from ingest.ocr import LOW_CONFIDENCE
+
     low = ", low confidence" if where.ocr_confidence < LOW_CONFIDENCE else ""
     return f"text read by OCR{low}: {where.ocr_confidence:.0f}% confidence"

@@ -12,7 +12,6 @@ from sqlmodel import Field, SQLModel
 
 from backend.core.time import UTCDateTime, utcnow
 from ingest.errors import IngestError
-from ingest.ocr import check_languages
 
 
 class Role(StrEnum):
@@ -34,6 +33,10 @@ def _installed(value: str | None) -> str | None:
     """OCR languages must be installed packs ("eng+cym"): a 422 names the missing ones."""
     if value is None:
         return None
+    # Imported here: the OCR module is needed only when a project's languages are set,
+    # and a command that merely reads projects (`evidence search`) need not load it.
+    from ingest.ocr import check_languages
+
     try:
         return check_languages(value)
     except IngestError as exc:

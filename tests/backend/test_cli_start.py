@@ -49,6 +49,7 @@ NOT_FOR_SEARCH = {
 # indexing outbox. Importing them builds model classes and pulls in more of the above.
 OURS_NOT_FOR_LEXICAL_SEARCH = {
     "backend.annotations.service",
+    "ingest.ocr",  # the OCR threshold is read when a passage read by OCR is shown
     "backend.embedding.service",
     "backend.indexing.service",
     "backend.rounds.models",
@@ -57,8 +58,9 @@ OURS_NOT_FOR_LEXICAL_SEARCH = {
 }
 
 
-def _modules_after(args: list[str], data_dir: Path) -> tuple[set[str], str]:
-    """Modules (full names) loaded by a fresh `evidence <args>`, and what it printed."""
+def _modules_after(args: list[str], data_dir: Path, then: str = "") -> tuple[set[str], str]:
+    """Modules (full names) loaded by a fresh `evidence <args>`, and what it printed
+    (and what the code `then` printed after it)."""
     code = (
         "import json, sys\n"
         "from backend.cli import main\n"
@@ -66,6 +68,7 @@ def _modules_after(args: list[str], data_dir: Path) -> tuple[set[str], str]:
         f"    main({args!r})\n"
         "except SystemExit:\n"
         "    pass\n"
+        f"{then}\n"
         "print('\\nMODULES ' + json.dumps(sorted(sys.modules)))\n"
     )
     env = {**os.environ, "EVIDENCE_DATA_DIR": str(data_dir), "SEARCH_ENGINE": "sqlite"}
@@ -86,23 +89,68 @@ def test_help_imports_nothing_but_the_standard_library(tmp_path) -> None:
     assert outside == set()
 
 
-def test_search_on_an_embedded_index_imports_only_what_it_uses(tmp_path) -> None:
-    data = tmp_path / "data"
+@pytest.fixture(scope="module")
+def ingested(tmp_path_factory) -> Path:
+    """A data folder holding one ingested transcript (SQLite and its FTS5 index)."""
+    data = tmp_path_factory.mktemp("cli-start") / "data"
     env = {**os.environ, "EVIDENCE_DATA_DIR": str(data), "SEARCH_ENGINE": "sqlite"}
     env.pop("DATABASE_URL", None)
     ingest = [sys.executable, "-m", "backend.cli", "ingest", str(FIXTURE)]
     subprocess.run(ingest, env=env, cwd=ROOT, capture_output=True, check=True)
+    return data
 
+
+LEXICAL = ["search", "trust", "--mode", "lexical", "--limit", "2"]
+
+
+def test_search_on_an_embedded_index_imports_only_what_it_uses(ingested) -> None:
     # Words only: hybrid, the default, loads the embedding model by design.
-    modules, printed = _modules_after(
-        ["search", "trust", "--mode", "lexical", "--limit", "2"], data
-    )
+    modules, printed = _modules_after(LEXICAL, ingested)
     assert "passage(s) match" in printed
     assert {m.split(".")[0] for m in modules} & NOT_FOR_SEARCH == set()
     assert modules & OURS_NOT_FOR_LEXICAL_SEARCH == set()
     # The check sees real imports: the libraries and the models the query reads.
     assert {"sqlalchemy", "aiosqlite", "backend.annotations.links"} <= modules
     assert {"backend.documents.models", "backend.codes.models"} <= modules
+
+
+def test_a_command_builds_only_the_model_validators_it_uses(ingested) -> None:
+    """pydantic's defer_build (cli.py): the classes a lexical search validates get built,
+    the others it defines (API input and output shapes, tables it reads through SQL)
+    are left unbuilt. The server does not come through the CLI: it builds each class
+    as it is defined."""
+    then = (
+        "from pydantic import BaseModel\n"
+        "def subclasses(cls):\n"
+        "    for sub in cls.__subclasses__():\n"
+        "        yield sub\n"
+        "        yield from subclasses(sub)\n"
+        "ours = {f'{c.__module__}.{c.__qualname__}': c.__pydantic_complete__\n"
+        "        for c in subclasses(BaseModel) if c.__module__.startswith('backend.')}\n"
+        "print('\\nBUILT ' + json.dumps(ours))"
+    )
+    _, printed = _modules_after(LEXICAL, ingested, then)
+    printed, _, built_json = printed.rpartition("\nBUILT ")
+    built = json.loads(built_json)
+    assert "passage(s) match" in printed
+    used = {
+        "backend.searching.models.SearchResponse",
+        "backend.searching.models.SearchHitPublic",
+        "backend.documents.models.PassagePublic",
+        "backend.citations.Location",
+    }
+    assert {name: built[name] for name in used} == dict.fromkeys(used, True)
+    unused = {
+        "backend.documents.models.DocumentUpdate",
+        "backend.documents.models.DocumentVersionText",
+        "backend.projects.models.ProjectCreate",
+        "backend.annotations.models.AnnotationPublic",
+        "backend.codes.models.CodePublic",
+        "backend.documents.models.Document",  # a table: read through SQLAlchemy
+    }
+    assert {name: built[name] for name in unused} == dict.fromkeys(unused, False)
+    # The Settings are pydantic-settings', not SQLModel's: built when defined.
+    assert built["backend.core.config.Settings"] is True
 
 
 @pytest.mark.parametrize(
