@@ -116,9 +116,22 @@ async def wait_for_job(site: Site, job_id: int) -> int:
         job = (await site.owner.get(f"{site.base}/ingest/jobs/{job_id}")).json()
         if job["state"] in ("done", "failed"):
             assert job["state"] == "done" and job["document_id"], job
+            await _wait_for_index(site, deadline)
             return job["document_id"]
         assert loop.time() < deadline, f"ingest job {job_id} still {job['state']}"
         await asyncio.sleep(0.2)
+
+
+async def _wait_for_index(site: Site, deadline: float) -> None:
+    """A job is done when its passages are stored; the worker indexes them a moment
+    later (the outbox), so a search straight after could find nothing."""
+    loop = asyncio.get_running_loop()
+    while True:
+        health = (await site.owner.get("/api/health")).json()
+        if health["search"]["pending_index_jobs"] == 0:
+            return
+        assert loop.time() < deadline, f"index jobs still pending: {health}"
+        await asyncio.sleep(0.1)
 
 
 async def document_text(site: Site, document_id: int) -> str:

@@ -6,7 +6,6 @@ import {
   CreateButton,
   Datagrid,
   DateField,
-  DateInput,
   EditButton,
   FunctionField,
   List,
@@ -22,6 +21,7 @@ import UploadIcon from '@mui/icons-material/UploadFile';
 import { call } from '../api/client';
 import { inProject, useProjectId } from '../api/project';
 import type { DocumentRecord } from '../api/types';
+import { FilterDateInput } from '../common/FilterDateInput';
 import { StatusChip } from '../common/StatusChip';
 import { TitleLink } from '../common/TitleLink';
 import { DOCUMENT_STATUSES, DOCUMENT_TYPES, labelOf, OCR_LOW_CHOICES, SOURCE_TYPES, TEXT_SOURCES } from './choices';
@@ -74,8 +74,8 @@ export default function DocumentList() {
       alwaysOn
       sx={{ minWidth: 200 }}
     />,
-    <DateInput key="from" source="date_gte" label="Dated from" alwaysOn />,
-    <DateInput key="to" source="date_lte" label="Dated to" alwaysOn />,
+    <FilterDateInput key="from" source="date_gte" label="Dated from" alwaysOn />,
+    <FilterDateInput key="to" source="date_lte" label="Dated to" alwaysOn />,
     <SelectInput key="status" source="status" label="Status" choices={DOCUMENT_STATUSES} />,
     <SelectInput key="ts" source="text_source" label="Text from" choices={TEXT_SOURCES} />,
     <SelectInput key="low" source="ocr_low_confidence" label={OCR_LOW} choices={OCR_LOW_CHOICES} />,
