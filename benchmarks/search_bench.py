@@ -26,6 +26,7 @@ from pathlib import Path
 
 from make_corpus import ORGANISATIONS, PROJECT_ID
 
+from search import sqlite_fts
 from search.base import Filters, SearchRequest
 from search.query import prepare
 from search.sqlite_fts import SqliteFtsEngine, to_match
@@ -140,7 +141,10 @@ def open_corpus(db: Path) -> int:
 
 
 def git(*args: str) -> str:
-    return subprocess.run(["git", *args], cwd=HERE, capture_output=True, text=True).stdout.strip()
+    # From the repository's root, so paths such as "search" name its folder.
+    return subprocess.run(
+        ["git", *args], cwd=HERE.parent, capture_output=True, text=True
+    ).stdout.strip()
 
 
 async def run(db: Path, queries: list[Query], repeat: int) -> list[Result]:
@@ -162,8 +166,8 @@ def reason(r: Result, n: int) -> str:
     if r.matched != r.hits:
         parts.append(f"{r.matched:,} FTS5 matches before the filter, each joined to search_passage")
     parts.append(f"bare FTS5 match {match:.0f} ms")
-    parts.append(f"join/filters + bm25 + temp.hits + page {max(off - match, 0):.0f} ms")
-    parts.append(f"facets {max(on - off, 0):.0f} ms")
+    parts.append(f"ranking and counting, beyond the match, {max(off - match, 0):.0f} ms")
+    parts.append(f"facets add {max(on - off, 0):.0f} ms")
     return "; ".join(parts)
 
 
@@ -206,6 +210,7 @@ def main() -> None:
     print(f"database {db} ({db.stat().st_size / 2**30:.2f} GiB, {n:,} passages)")
     changed = " ".join(git("diff", "--name-only", "HEAD", "--", "search").split()) or "none"
     print(f"code: HEAD {git('rev-parse', '--short', 'HEAD')}, uncommitted in search/: {changed}")
+    print(f"engine imported from {Path(sqlite_fts.__file__).parent}")
     print(f"index schema {schema(db)}")
     print(f"project filter on every query (as the API): {queries[0].filters.project_ids or 'no'}")
     print(f"cpus {os.cpu_count()}, load average before {os.getloadavg()}, repeat {a.repeat}")

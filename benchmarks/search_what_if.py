@@ -31,7 +31,9 @@ from search_bench import QUERIES, Query, open_corpus, scoped
 
 from search.base import FACET_FIELDS, SearchRequest
 from search.query import prepare
-from search.sqlite_fts import FACET_SIZE, SqliteFtsEngine, _filter_sql, to_match
+from search.sqlite_fts import SqliteFtsEngine, to_match
+from search.sqlite_search import FACET_SIZE
+from search.sqlite_search import filter_sql as _filter_sql
 
 HERE = Path(__file__).resolve().parent
 META = "passage_id, project_id, document_id, source_type, document_type, organisation, date, year"
