@@ -253,13 +253,14 @@ def passage_location(passage: Passage, version: _VersionRow) -> Location:
     )
 
 
-async def passage_locations(
-    session: AsyncSession, passages: Sequence[Passage]
-) -> dict[int, Location]:
-    """Passage id -> location, for a page of search hits (one query for the versions)."""
-    rows = await wide_rows(session, _versions({p.version_id for p in passages}))
-    versions = {row.id: row for row in (_version_row(*r) for r in rows)}
-    return {stored(p.id): passage_location(p, versions[p.version_id]) for p in passages}
+# What a search hit's location needs of its version, loaded with the hit's row (not the
+# version's page offsets and sources, which can be long and a whole passage never uses).
+HIT_VERSION_FIELDS = (col(DocumentVersion.format), col(DocumentVersion.pagination))
+
+
+def hit_location(passage: Passage, fmt: str, pagination: object) -> Location:
+    """A search hit's location, from its passage and its version's HIT_VERSION_FIELDS."""
+    return passage_location(passage, _version_row(passage.version_id, fmt, None, pagination, None))
 
 
 def _passages(

@@ -56,7 +56,7 @@ async def fill_database(rt: Runtime, chain, n: int, n_docs: int) -> str:
             s, UserCreate(email="bench@example.org", name="bench", password="benchmark password")
         )
         project = await create_project(s, ProjectCreate(name="Benchmark"), user)
-        _, token = await create_token(s, user, "bench")
+        _, token = await create_token(s, user, "bench", None, rt.settings)
         await s.commit()
         await s.exec(
             insert(Document),

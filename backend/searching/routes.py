@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Query
+from fastapi import APIRouter, HTTPException, Query, Response
 
 from backend.api.auth import ProjectMember
 from backend.api.deps import SearchDep, SessionDep, SettingsDep
+from backend.api.rendered import rendered
 from backend.embedding import OFF
 from backend.searching.filters import FiltersDep
 from backend.searching.models import SearchResponse
@@ -43,7 +44,7 @@ async def search(
             "uses quotes or operators); the response's `mode` says which ran"
         ),
     ] = ModeChoice.lexical,
-) -> SearchResponse:
+) -> Response:
     if offset + limit > MAX_DEPTH:
         raise HTTPException(
             400,
@@ -59,4 +60,4 @@ async def search(
         facets=facets,
         mode=resolve(mode, settings.embedding_model != OFF, cursor, q),
     )
-    return await run_search(session, engine, member.viewer, given, settings)
+    return rendered(await run_search(session, engine, member.viewer, given, settings))

@@ -5,15 +5,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlalchemy import and_, or_
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from backend.annotations.links import code_ids_of
 from backend.annotations.models import Annotation
-from backend.citations import Source, cite, passage_locations
+from backend.citations import HIT_VERSION_FIELDS, Source, cite, hit_location
 from backend.core.config import Settings
 from backend.core.ids import stored
-from backend.documents.models import Document, Passage, PassagePublic
+from backend.documents.models import Document, DocumentVersion, Passage, PassagePublic
 from backend.searching import modes
 from backend.searching.facets import candidate_facets
 from backend.searching.models import (
@@ -69,16 +70,8 @@ async def run_search(
     else:
         answer = await _by_meaning(session, engine, settings, query, given)
     rows = await _load(session, [h.passage_id for h in answer.hits])
-    located = await passage_locations(session, [p for p, _ in rows.values()])
     hits = [
-        SearchHitPublic(
-            score=h.score,
-            highlights=list(h.highlights),
-            passage=PassagePublic.model_validate(rows[h.passage_id][0]),
-            document=_summary(rows[h.passage_id][1]),
-            location=located[h.passage_id],
-            citation=cite(Source.of(rows[h.passage_id][1]), located[h.passage_id]),
-        )
+        _hit(h, *rows[h.passage_id])
         for h in answer.hits
         if h.passage_id in rows  # a passage deleted since indexing is skipped
     ]
@@ -159,13 +152,20 @@ async def _attach_annotations(
     session: AsyncSession, viewer: Viewer, hits: list[SearchHitPublic]
 ) -> None:
     """Each hit carries the live annotations that overlap its passage (those the
-    viewer may see)."""
-    versions = {h.passage.version_id for h in hits}
-    if not versions:
+    viewer may see). Only those are read: a much-coded document may hold thousands."""
+    if not hits:
         return
+    spans = [
+        and_(
+            col(Annotation.version_id) == h.passage.version_id,
+            col(Annotation.start) < h.passage.end,
+            col(Annotation.end) > h.passage.start,
+        )
+        for h in hits
+    ]
     stmt = select(Annotation).where(
         *viewer.clauses(),
-        col(Annotation.version_id).in_(versions),
+        or_(*spans),
         col(Annotation.deleted_at).is_(None),
         col(Annotation.orphaned).is_(False),
     )
@@ -187,15 +187,35 @@ async def _attach_annotations(
         ]
 
 
-async def _load(session: AsyncSession, ids: list[int]) -> dict[int, tuple[Passage, Document]]:
+async def _load(
+    session: AsyncSession, ids: list[int]
+) -> dict[int, tuple[Passage, Document, str, object]]:
+    """Everything a page of hits shows, in one round trip: passage, document, and what
+    its location needs of the version."""
     if not ids:
         return {}
     stmt = (
-        select(Passage, Document)
+        select(Passage, Document, *HIT_VERSION_FIELDS)
         .join(Document, col(Document.id) == col(Passage.document_id))
+        .join(DocumentVersion, col(DocumentVersion.id) == col(Passage.version_id))
         .where(col(Passage.id).in_(ids))
     )
-    return {stored(p.id): (p, d) for p, d in (await session.exec(stmt)).all()}
+    rows = (await session.exec(stmt)).all()
+    return {stored(p.id): (p, d, fmt, pagination) for p, d, fmt, pagination in rows}
+
+
+def _hit(
+    found: SearchHit, passage: Passage, document: Document, fmt: str, pagination: object
+) -> SearchHitPublic:
+    location = hit_location(passage, fmt, pagination)
+    return SearchHitPublic(
+        score=found.score,
+        highlights=list(found.highlights),
+        passage=PassagePublic.model_validate(passage),
+        document=_summary(document),
+        location=location,
+        citation=cite(Source.of(document), location),
+    )
 
 
 def _summary(document: Document) -> DocumentSummary:

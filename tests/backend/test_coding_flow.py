@@ -126,3 +126,22 @@ async def test_w3c_export_passes_every_must_assertion(team):
         version = (await owner.get(item["target"]["source"]["id"].split("testserver")[1])).json()
         exact = next(s for s in selector if s["type"] == "TextQuoteSelector")["exact"]
         assert version["text"][position["start"] : position["end"]] == exact
+
+
+async def test_each_hit_carries_exactly_the_annotations_overlapping_its_passage(team):
+    owner, _, _ = team
+    codes = await _codebook(owner)
+    doc, passages = await _passages(owner)
+    marked = {p["id"]: await _code(owner, doc, p, [codes["Trust"]]) for p in passages[1:4]}
+    await drain(runtime_of(owner).sessions, runtime_of(owner).search)
+
+    r = await owner.get(
+        f"{owner.base}/search",
+        params={"q": "the OR and OR of OR policy OR funding", "document_id": doc["id"], "limit": 100},
+    )
+
+    hits = {h["passage"]["id"]: h for h in r.json()["hits"]}
+    assert set(marked) <= set(hits)  # the coded passages are among the hits, with others
+    for pid, hit in hits.items():
+        expected = [marked[pid]["id"]] if pid in marked else []
+        assert [a["id"] for a in hit["annotations"]] == expected, pid
