@@ -202,6 +202,7 @@ async def search(rt: Runtime, args: argparse.Namespace) -> int:
                 filters=filters,
                 limit=max(1, min(args.limit, 100)),
                 facets=False,
+                full_text=args.json,  # a script reads the text; a terminal shows snippets
                 mode=resolve(
                     ModeChoice(args.mode or "auto"),
                     rt.settings.embedding_model != OFF,

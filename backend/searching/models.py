@@ -30,10 +30,18 @@ class HitAnnotation(SQLModel):
     memo: str | None
 
 
+class HitPassage(PassagePublic):
+    """A hit's passage. Its highlights are its text as snippets; the whole text comes
+    with `full_text=true` (a page of hits never shows it; it made a tenth to a third
+    of every answer)."""
+
+    text: str | None = None  # type: ignore[assignment]
+
+
 class SearchHitPublic(SQLModel):
     score: float
     highlights: list[str]
-    passage: PassagePublic
+    passage: HitPassage
     document: DocumentSummary
     location: Location  # where the passage stands in the original file
     citation: str  # README, "Citations"

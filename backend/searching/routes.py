@@ -36,6 +36,13 @@ async def search(
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     cursor: Annotated[str | None, Query(max_length=200)] = None,
     facets: bool = True,
+    full_text: Annotated[
+        bool,
+        Query(
+            description="each hit's whole passage text in `passage.text` (else null: the "
+            "highlights are its snippets)"
+        ),
+    ] = False,
     mode: Annotated[
         ModeChoice,
         Query(
@@ -58,6 +65,7 @@ async def search(
         limit=limit,
         cursor=cursor,
         facets=facets,
+        full_text=full_text,
         mode=resolve(mode, settings.embedding_model != OFF, cursor, q),
     )
     return rendered(await run_search(session, engine, member.viewer, given, settings))

@@ -14,13 +14,14 @@ from backend.annotations.models import Annotation
 from backend.citations import HIT_VERSION_FIELDS, Source, cite, hit_location
 from backend.core.config import Settings
 from backend.core.ids import stored
-from backend.documents.models import Document, DocumentVersion, Passage, PassagePublic
+from backend.documents.models import Document, DocumentVersion, Passage
 from backend.searching import modes
 from backend.searching.facets import candidate_facets
 from backend.searching.models import (
     DocumentSummary,
     FacetValue,
     HitAnnotation,
+    HitPassage,
     SearchHitPublic,
     SearchResponse,
 )
@@ -41,6 +42,7 @@ class SearchInput:
     cursor: str | None = None
     facets: bool = True
     mode: SearchMode = SearchMode.lexical
+    full_text: bool = False  # each hit's whole passage text, beside its highlights
 
 
 @dataclass
@@ -71,7 +73,7 @@ async def run_search(
         answer = await _by_meaning(session, engine, settings, query, given)
     rows = await _load(session, [h.passage_id for h in answer.hits])
     hits = [
-        _hit(h, *rows[h.passage_id])
+        _hit(h, *rows[h.passage_id], full_text=given.full_text)
         for h in answer.hits
         if h.passage_id in rows  # a passage deleted since indexing is skipped
     ]
@@ -205,13 +207,22 @@ async def _load(
 
 
 def _hit(
-    found: SearchHit, passage: Passage, document: Document, fmt: str, pagination: object
+    found: SearchHit,
+    passage: Passage,
+    document: Document,
+    fmt: str,
+    pagination: object,
+    *,
+    full_text: bool,
 ) -> SearchHitPublic:
     location = hit_location(passage, fmt, pagination)
+    shown = HitPassage.model_validate(passage)
+    if not full_text:
+        shown.text = None
     return SearchHitPublic(
         score=found.score,
         highlights=list(found.highlights),
-        passage=PassagePublic.model_validate(passage),
+        passage=shown,
         document=_summary(document),
         location=location,
         citation=cite(Source.of(document), location),

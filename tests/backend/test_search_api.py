@@ -12,7 +12,9 @@ async def api(corpus_settings):
 
 
 async def test_phrase_search_returns_ranked_hits_with_page_and_highlight(api):
-    r = await api.get(f"{api.base}/search", params={"q": '"individual funding"', "limit": 5})
+    r = await api.get(
+        f"{api.base}/search", params={"q": '"individual funding"', "limit": 5, "full_text": True}
+    )
     assert r.status_code == 200
     body = r.json()
     assert body["total"] >= 10
@@ -104,3 +106,18 @@ async def test_bad_parameters_are_4xx(api, params):
     r = await api.get(f"{api.base}/search", params=params)
     assert 400 <= r.status_code < 500
     assert r.json()["detail"]
+
+
+async def test_hits_carry_snippets_and_the_whole_text_only_when_asked(api):
+    params = {"q": "board", "limit": 10}
+    short = (await api.get(f"{api.base}/search", params=params)).json()
+    full = (await api.get(f"{api.base}/search", params={**params, "full_text": True})).json()
+
+    assert [h["passage"]["id"] for h in short["hits"]] == [h["passage"]["id"] for h in full["hits"]]
+    for brief, whole in zip(short["hits"], full["hits"], strict=True):
+        assert brief["passage"]["text"] is None
+        assert brief["highlights"] and brief["highlights"] == whole["highlights"]
+        text = whole["passage"]["text"]
+        assert text and "<mark>board</mark>" in " ".join(whole["highlights"]).lower()
+        snippet = brief["highlights"][0].replace("<mark>", "").replace("</mark>", "")
+        assert snippet.strip(" …").split()[0] in text  # a snippet of that very text

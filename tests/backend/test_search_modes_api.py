@@ -21,7 +21,7 @@ async def test_semantic_finds_a_paraphrase_lexical_misses(api):
     strict = (await _search(api, q=q, mode="lexical")).json()
     assert strict["relaxed"] is True and strict["mode"] == "lexical"
     for mode in ("semantic", "hybrid"):
-        body = (await _search(api, q=q, mode=mode, limit=10)).json()
+        body = (await _search(api, q=q, mode=mode, limit=10, full_text=True)).json()
         assert body["mode"] == mode and body["model"].startswith("all-MiniLM-L6-v2-int8@")
         texts = " ".join(h["passage"]["text"].lower() for h in body["hits"])
         assert "conflicts of interest" in texts or "conflict of interest" in texts

@@ -2733,6 +2733,56 @@ export interface components {
             /** Start */
             start: number;
         };
+        /**
+         * HitPassage
+         * @description A hit's passage. Its highlights are its text as snippets; the whole text comes
+         *     with `full_text=true` (a page of hits never shows it; it made a tenth to a third
+         *     of every answer).
+         */
+        HitPassage: {
+            /** Document Id */
+            document_id: number;
+            /** End */
+            end: number;
+            /** Heading Path */
+            heading_path: string[];
+            /** Id */
+            id: number;
+            /** Line End */
+            line_end: number | null;
+            /** Line Start */
+            line_start: number | null;
+            /** Ocr Confidence */
+            ocr_confidence: number | null;
+            /**
+             * Ocr Low Confidence
+             * @description Shown as "OCR, low confidence" wherever the passage is (search hits, reader).
+             */
+            readonly ocr_low_confidence: boolean;
+            /** Ordinal */
+            ordinal: number;
+            /** Page End */
+            page_end: number | null;
+            /** Page Start */
+            page_start: number | null;
+            /** Speaker */
+            speaker: string | null;
+            speaker_role: components["schemas"]["SpeakerRole"] | null;
+            /** Start */
+            start: number;
+            /** Text */
+            text: string | null;
+            /** Text Source */
+            text_source: string | null;
+            /** Timestamp */
+            timestamp: number | null;
+            /** Timestamp Label */
+            timestamp_label: string | null;
+            /** Turn */
+            turn: number | null;
+            /** Version Id */
+            version_id: number;
+        };
         /** HTTPValidationError */
         HTTPValidationError: {
             /** Detail */
@@ -3313,7 +3363,7 @@ export interface components {
             /** Highlights */
             highlights: string[];
             location: components["schemas"]["Location"];
-            passage: components["schemas"]["PassagePublic"];
+            passage: components["schemas"]["HitPassage"];
             /** Score */
             score: number;
         };
@@ -11652,6 +11702,8 @@ export interface operations {
                 document_id?: number[] | null;
                 document_type?: components["schemas"]["DocumentType"][] | null;
                 facets?: boolean;
+                /** @description each hit's whole passage text in `passage.text` (else null: the highlights are its snippets) */
+                full_text?: boolean;
                 limit?: number;
                 /** @description lexical (words), semantic (meaning), hybrid (both, fused) or auto (hybrid, or lexical when semantic search is off, a cursor is given or the query uses quotes or operators); the response's `mode` says which ran */
                 mode?: components["schemas"]["ModeChoice"];

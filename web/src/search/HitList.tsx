@@ -20,7 +20,7 @@ function Hit({ hit, rank }: { hit: SearchHit; rank: number }) {
   const { data: codes = [] } = useCodes();
   const { passage, document: doc } = hit;
   const codeIds = [...new Set(hit.annotations.flatMap((a) => a.code_ids))];
-  const fragments = hit.highlights.length ? hit.highlights : [passage.text.slice(0, 300)];
+  const fragments = hit.highlights; // never empty: an unmarked passage gives its opening
   return (
     <article className="ew-hit" data-testid="search-hit" aria-labelledby={`hit-${passage.id}`}>
       <h3 id={`hit-${passage.id}`} className="ew-hit-title">
