@@ -36,7 +36,7 @@ from backend.api.deps import Id, SessionDep
 from backend.api.errors import http_error
 from backend.api.filters import Filter, Filters, flag, ids
 from backend.api.listing import ListParamsDep, paginate
-from backend.codes.service import descendants
+from backend.codes.service import with_descendants
 from backend.core.ids import stored
 from backend.errors import ServiceError
 from backend.visibility import Viewer
@@ -79,9 +79,7 @@ class _Context(NamedTuple):
 
 async def _coded_with(code_ids: list[int], context: _Context) -> ColumnElement[bool]:
     """A code and all its sub-codes, like NVivo's aggregate."""
-    wanted: set[int] = set()
-    for code_id in code_ids:
-        wanted.update(await descendants(context.session, context.project_id, code_id))
+    wanted = await with_descendants(context.session, context.project_id, code_ids)
     coded = select(AnnotationCode.annotation_id).where(col(AnnotationCode.code_id).in_(wanted))
     return col(Annotation.id).in_(coded)
 

@@ -69,6 +69,15 @@ async def public(session: AsyncSession, viewer: Viewer, codes: Sequence[Code]) -
 
 async def descendants(session: AsyncSession, project_id: int, code_id: int) -> list[int]:
     """The code and every code below it (live ones), for "code and its sub-codes"."""
+    return await with_descendants(session, project_id, [code_id])
+
+
+async def with_descendants(
+    session: AsyncSession, project_id: int, code_ids: Sequence[int]
+) -> list[int]:
+    """The codes and every code below them (live ones), reading the codebook once."""
+    if not code_ids:
+        return []
     rows = (
         await session.exec(
             select(Code.id, Code.parent_id).where(
@@ -79,11 +88,15 @@ async def descendants(session: AsyncSession, project_id: int, code_id: int) -> l
     children: dict[int | None, list[int]] = {}
     for cid, parent in rows:
         children.setdefault(parent, []).append(stored(cid))
-    found, stack = [], [code_id]
+    found: list[int] = []
+    seen: set[int] = set()
+    stack = list(code_ids)
     while stack:
         current = stack.pop()
-        found.append(current)
-        stack.extend(children.get(current, []))
+        if current not in seen:
+            seen.add(current)
+            found.append(current)
+            stack.extend(children.get(current, []))
     return found
 
 

@@ -11,19 +11,15 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from backend.api.auth import ProjectMember
 from backend.api.deps import SessionDep
-from backend.codes.service import descendants
+from backend.codes.service import with_descendants
 from backend.core.ids import RowId
 from backend.documents.models import DocumentType, SourceType, SpeakerRole
 from search.base import Filters
 
 
 async def _with_subcodes(session: AsyncSession, project_id: int, code_ids: list[int]) -> list[int]:
-    found: set[int] = set()
-    for code_id in code_ids:
-        found.update(await descendants(session, project_id, code_id))
-    if code_ids and not found:
-        return [0]  # unknown codes match nothing, rather than everything
-    return sorted(found)
+    # An unknown code stays in the list: no passage carries it, so it matches nothing.
+    return sorted(await with_descendants(session, project_id, code_ids))
 
 
 async def filter_params(

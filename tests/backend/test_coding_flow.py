@@ -81,6 +81,9 @@ async def test_search_by_code_coder_and_annotated(team):
     assert {h["passage"]["id"] for h in annotated["hits"]} == {passages[1]["id"], passages[2]["id"]}
     not_annotated = await hits(annotated="false")
     assert not_annotated["total"] == (await hits())["total"] - 2
+    two = await hits(code_id=[codes["Context"], codes["Trust"]])  # one codebook read, both trees
+    assert {h["passage"]["id"] for h in two["hits"]} == {passages[1]["id"], passages[2]["id"]}
+    assert (await hits(code_id=999_999))["total"] == 0  # an unknown code matches nothing
 
 
 async def test_agreement_between_two_coders(team):
