@@ -1,7 +1,7 @@
 """Elasticsearch at scale: bulk indexing throughput, and search latency through the API
 vs the same query sent straight to Elasticsearch, vs the SQLite FTS5 engine.
 
-    .venv/bin/python benchmarks/es_bench.py [--passages 1000000] [--es-url URL] [--repeat 5]
+    .venv/bin/python benchmarks/es_bench.py [--passages 100000 1000000] [--es-url URL] [--repeat 5]
 
 1. Builds a database of N generated passages (make_corpus.py's chain) in
    benchmarks/out/es_<N>/ (documents, versions, passages: what ingest writes).
@@ -9,8 +9,10 @@ vs the same query sent straight to Elasticsearch, vs the SQLite FTS5 engine.
    `evidence reindex` uses: read from SQL, bulk in batches) and into FTS5 the
    same way, timing each.
 3. Starts the API twice (uvicorn on 127.0.0.1; once per engine) and times, for the
-   20 queries of search_bench.py, GET /api/search against the same body POSTed
-   to Elasticsearch's _search directly (both over HTTP, facets on, limit 20).
+   20 queries of search_bench.py, GET /api/search against each engine straight:
+   the same body POSTed to Elasticsearch's _search (both over HTTP), and the FTS5
+   engine's `search` called in this process, as the API calls it (facets on, limit
+   20); prints both ratios.
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ from backend.projects.service import create_project
 from search.base import SearchRequest
 from search.elastic.engine import ElasticsearchEngine, search_body
 from search.query import prepare
+from search.sqlite_fts import SqliteFtsEngine
 
 HERE = Path(__file__).resolve().parent
 PREFIX = "bench"
@@ -200,87 +203,108 @@ def pct(values: list[float], q: float) -> float:
     return values[min(len(values) - 1, round(q * (len(values) - 1)))]
 
 
-def compare(es_url: str, ports: dict[str, int], repeat: int, token: str) -> None:
+def compare(es_url: str, ports: dict[str, int], repeat: int, token: str, fts: Path) -> None:
+    """Each engine straight (Elasticsearch over HTTP; FTS5 in process, as the API calls
+    it) beside the same search through the API, query by query, with the ratios."""
     http = httpx.Client(timeout=120)
     api = httpx.Client(timeout=120, headers={"Authorization": f"Bearer {token}"})
     alias = f"{PREFIX}-passages"
-    rows, all_t = [], {"direct": [], "api_es": [], "api_sqlite": []}
+    engine, loop = SqliteFtsEngine(fts), asyncio.new_event_loop()
+    rows, all_t = [], {k: [] for k in ("direct", "api_es", "fts5", "api_sqlite")}
     for q in QUERIES:
         # The API adds the project filter; the direct query carries the same one.
         scoped = dataclasses.replace(q.filters, project_ids=(PROJECT,))
-        body = search_body(SearchRequest(prepare(q.text), scoped, q.offset, 20))
+        request = SearchRequest(prepare(q.text), scoped, q.offset, 20)
+        body = search_body(request)
         params = api_params(q)
+
+        def through_api(engine_name: str, p: dict = params) -> None:
+            url = f"http://127.0.0.1:{ports[engine_name]}/api/projects/{PROJECT}/search"
+            api.get(url, params=p).raise_for_status()
+
         t = {
             "direct": timed(
                 lambda b=body: http.post(f"{es_url}/{alias}/_search", json=b).raise_for_status(),
                 repeat,
             ),
-            "api_es": timed(
-                lambda p=params: api.get(
-                    f"http://127.0.0.1:{ports['elasticsearch']}/api/projects/{PROJECT}/search",
-                    params=p,
-                ).raise_for_status(),
-                repeat,
-            ),
-            "api_sqlite": timed(
-                lambda p=params: api.get(
-                    f"http://127.0.0.1:{ports['sqlite']}/api/projects/{PROJECT}/search", params=p
-                ).raise_for_status(),
-                repeat,
-            ),
+            "api_es": timed(lambda: through_api("elasticsearch"), repeat),
+            "fts5": timed(lambda r=request: loop.run_until_complete(engine.search(r)), repeat),
+            "api_sqlite": timed(lambda: through_api("sqlite"), repeat),
         }
         for k, v in t.items():
             all_t[k] += v
         label = q.text + (f"  [{q.note}]" if q.note else "")
         rows.append((label, *(statistics.median(t[k]) for k in t)))
+    loop.close()
+    report(rows, all_t)
+
+
+def report(rows: list[tuple], all_t: dict[str, list[float]]) -> None:
     print(
-        f"\n{'query':<48} {'ES direct':>10} {'API(ES)':>9} {'ratio':>6} {'API(FTS5)':>10}"
-        "   (median ms)"
+        f"\n{'query':<44} {'ES':>7} {'API(ES)':>8} {'ratio':>6} {'FTS5':>7} {'API(FTS5)':>9} "
+        f"{'ratio':>6}   (median ms)"
     )
-    for label, d, a, s in rows:
-        print(f"{label[:48]:<48} {d:>10.1f} {a:>9.1f} {a / d:>6.2f} {s:>10.1f}")
+    for label, d, a, f, s in rows:
+        print(
+            f"{label[:44]:<44} {d:>7.1f} {a:>8.1f} {a / d:>6.2f} {f:>7.1f} {s:>9.1f} {s / f:>6.2f}"
+        )
     for k, v in all_t.items():
         print(f"{k:<11} p50 {pct(v, 0.5):7.1f} ms   p95 {pct(v, 0.95):7.1f} ms   (n={len(v)})")
-    api, direct = all_t["api_es"], all_t["direct"]
-    print(
-        f"API overhead on Elasticsearch: p50 x{pct(api, 0.5) / pct(direct, 0.5):.2f}, "
-        f"p95 x{pct(api, 0.95) / pct(direct, 0.95):.2f} (target <= 1.25)"
-    )
+    for name, via, straight in (
+        ("Elasticsearch", "api_es", "direct"),
+        ("FTS5", "api_sqlite", "fts5"),
+    ):
+        a, d = all_t[via], all_t[straight]
+        print(
+            f"API overhead on {name}: p50 x{pct(a, 0.5) / pct(d, 0.5):.2f} "
+            f"(+{pct(a, 0.5) - pct(d, 0.5):.1f} ms), p95 x{pct(a, 0.95) / pct(d, 0.95):.2f} "
+            "(target on Elasticsearch <= 1.25)"
+        )
 
 
-async def build(settings: Settings, a: argparse.Namespace) -> None:
+async def build(settings: Settings, a: argparse.Namespace, n: int) -> None:
     chain = train(DEFAULT_CORPUS)
     rt = Runtime.start(settings)
     t0 = time.perf_counter()
     try:
-        token = await fill_database(rt, chain, a.passages, a.documents)
+        token = await fill_database(rt, chain, n, min(a.documents, max(1, n // 200)))
     finally:
         await rt.close()
     (settings.data_dir / "bench-token").write_text(token)
-    print(f"database with {a.passages:,} passages written in {time.perf_counter() - t0:.0f}s")
+    print(f"database with {n:,} passages written in {time.perf_counter() - t0:.0f}s")
     await index_both(settings, a.es_url)
 
 
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--passages", type=int, default=1_000_000)
+    p.add_argument("--passages", type=int, nargs="+", default=[100_000, 1_000_000])
     p.add_argument("--documents", type=int, default=5_000)
     p.add_argument("--es-url", default="http://127.0.0.1:9200")
     p.add_argument("--repeat", type=int, default=5)
     p.add_argument("--skip-build", action="store_true", help="reuse benchmarks/out/es_<N>/")
     a = p.parse_args()
-    data = HERE / "out" / f"es_{a.passages}"
+    print(f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, {os.cpu_count()} cpus")
+    for n in a.passages:  # one run, one machine: every size's figures side by side
+        print(f"\n=== {n:,} passages, load average {os.getloadavg()}")
+        run_size(a, n)
+        print(f"load average after: {os.getloadavg()}")
+
+
+def run_size(a: argparse.Namespace, n: int) -> None:
+    data = HERE / "out" / f"es_{n}"
     settings = Settings(evidence_data_dir=data, database_url=None)
     if not a.skip_build:
         shutil.rmtree(data, ignore_errors=True)
-        asyncio.run(build(settings, a))
+        asyncio.run(build(settings, a, n))
     ports = {"elasticsearch": 8791, "sqlite": 8792}
     procs = [serve(data, engine, a.es_url, port) for engine, port in ports.items()]
     try:
-        compare(a.es_url, ports, a.repeat, (data / "bench-token").read_text())
+        token = (data / "bench-token").read_text()
+        compare(a.es_url, ports, a.repeat, token, settings.search_sqlite_path)
     finally:
         for proc in procs:
             proc.terminate()
+            proc.wait()
 
 
 if __name__ == "__main__":

@@ -24,7 +24,7 @@ from ingest.errors import IngestError
 
 if TYPE_CHECKING:
     # For annotations only: the callers bring the images, and what the database models
-    # use from here (LOW_CONFIDENCE, check_languages) must not load the imaging library.
+    # use from here (is_low_confidence, check_languages) must not load the imaging library.
     from PIL import Image
 
 DPI = 200  # the resolution scans are rendered at: enough for 9pt text, a fifth of 600 dpi's pixels
@@ -32,6 +32,13 @@ LOW_CONFIDENCE = 80.0  # mean word confidence (0-100) below which a page is flag
 DEFAULT_LANGUAGES = "eng"
 PAGE_TIMEOUT_S = 300  # one page; a pathological image must not block the worker forever
 _NOT_LANGUAGES = frozenset({"osd", "equ"})  # orientation and equation data, not languages
+
+
+def is_low_confidence(confidence: object) -> bool:
+    """Is an OCR mean word confidence (0-100) low enough to flag the text for review? The
+    one test of it: pages, passages, versions and citations all ask here."""
+    return isinstance(confidence, int | float) and confidence < LOW_CONFIDENCE
+
 
 # (page number, page count), called after each page is read: progress in the worker/CLI.
 Progress = Callable[[int, int], None]
@@ -79,7 +86,7 @@ class PageSource:
 
     @property
     def low_confidence(self) -> bool:
-        return self.confidence is not None and self.confidence < LOW_CONFIDENCE
+        return is_low_confidence(self.confidence)
 
     def as_dict(self) -> dict[str, object]:
         return {"page": self.page, "text_source": self.text_source, "confidence": self.confidence}

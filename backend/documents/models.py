@@ -176,9 +176,9 @@ class DocumentVersionPublic(SQLModel):
 def _low(confidence: object) -> bool:
     # Imported here, when a passage or version is shown: defining these classes (as
     # every command does) need not load the OCR module and its imports.
-    from ingest.ocr import LOW_CONFIDENCE
+    from ingest.ocr import is_low_confidence
 
-    return isinstance(confidence, int | float) and confidence < LOW_CONFIDENCE
+    return is_low_confidence(confidence)
 
 
 class DocumentVersionText(DocumentVersionPublic):

@@ -38,7 +38,7 @@ def note(where: _Provenance) -> str | None:
         return "text read by OCR"
     # Imported here, for OCR's text only: citing (as `evidence search` does) need not load
     # the OCR module otherwise.
-    from ingest.ocr import LOW_CONFIDENCE
+    from ingest.ocr import is_low_confidence
 
-    low = ", low confidence" if where.ocr_confidence < LOW_CONFIDENCE else ""
+    low = ", low confidence" if is_low_confidence(where.ocr_confidence) else ""
     return f"text read by OCR{low}: {where.ocr_confidence:.0f}% confidence"

@@ -24,7 +24,7 @@ from backend.documents.models import (
 from backend.documents.speakers import carry_roles
 from backend.events.service import publish
 from backend.indexing.service import mark_fields_for_index, mark_for_index
-from ingest.ocr import LOW_CONFIDENCE
+from ingest.ocr import is_low_confidence
 from ingest.pipeline import ParsedDocument
 
 # The passage table, for Core inserts. SQLModel does not declare `__table__` to type
@@ -169,7 +169,7 @@ def _ocr_summary(pages: list[dict[str, Any]]) -> tuple[str | None, float | None,
     source = None if not kinds else kinds.pop() if len(kinds) == 1 else "mixed"
     scores = [page["confidence"] for page in pages if page["confidence"] is not None]
     mean = round(sum(scores) / len(scores), 1) if scores else None
-    return source, mean, sum(score < LOW_CONFIDENCE for score in scores)
+    return source, mean, sum(is_low_confidence(score) for score in scores)
 
 
 async def _next_version_number(session: AsyncSession, document_id: int) -> int:

@@ -136,7 +136,7 @@ def test_a_command_builds_only_the_model_validators_it_uses(ingested) -> None:
     used = {
         "backend.searching.models.SearchResponse",
         "backend.searching.models.SearchHitPublic",
-        "backend.documents.models.PassagePublic",
+        "backend.searching.models.HitPassage",
         "backend.citations.Location",
     }
     assert {name: built[name] for name in used} == dict.fromkeys(used, True)
