@@ -4,7 +4,8 @@ vs the same query sent straight to Elasticsearch, vs the SQLite FTS5 engine.
     .venv/bin/python benchmarks/es_bench.py [--passages 100000 1000000] [--es-url URL] [--repeat 5]
 
 1. Builds a database of N generated passages (make_corpus.py's chain) in
-   benchmarks/out/es_<N>/ (documents, versions, passages: what ingest writes).
+   benchmarks/out/es_<N>/ (documents, versions, passages: what ingest writes), in
+   documents of 200 passages (at most --documents).
 2. Indexes it into Elasticsearch through `indexing.rebuild` (the code path
    `evidence reindex` uses: read from SQL, bulk in batches) and into FTS5 the
    same way, timing each.
@@ -283,6 +284,8 @@ def main() -> None:
     p.add_argument("--repeat", type=int, default=5)
     p.add_argument("--skip-build", action="store_true", help="reuse benchmarks/out/es_<N>/")
     a = p.parse_args()
+    if a.skip_build and len(a.passages) > 1:
+        p.error("--skip-build measures the last size indexed (one index for all): give one size")
     print(f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, {os.cpu_count()} cpus")
     for n in a.passages:  # one run, one machine: every size's figures side by side
         print(f"\n=== {n:,} passages, load average {os.getloadavg()}")

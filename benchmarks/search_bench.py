@@ -208,7 +208,9 @@ def main() -> None:
     db = a.db or HERE / "out" / f"search_{a.passages}.db"
     n, queries = open_corpus(db), scoped(QUERIES, a.unscoped)
     print(f"database {db} ({db.stat().st_size / 2**30:.2f} GiB, {n:,} passages)")
-    changed = " ".join(git("diff", "--name-only", "HEAD", "--", "search").split()) or "none"
+    # Changed and new files alike (`git diff` would miss a new module).
+    status = git("status", "--porcelain", "--", "search").splitlines()
+    changed = " ".join(line[3:] for line in status) or "none"
     print(f"code: HEAD {git('rev-parse', '--short', 'HEAD')}, uncommitted in search/: {changed}")
     print(f"engine imported from {Path(sqlite_fts.__file__).parent}")
     print(f"index schema {schema(db)}")

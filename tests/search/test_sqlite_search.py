@@ -69,3 +69,15 @@ async def test_a_query_fts5_refuses_is_a_search_error_and_closes_both_connection
             conn.execute("SELECT 1")
     with closing(engine._connect()) as conn:  # and the index still answers
         assert conn.execute("SELECT count(*) FROM search_passage").fetchone()[0] == 3
+
+
+def test_a_failing_database_is_not_blamed_on_the_query(tmp_path):
+    # Only FTS5 refusing the query (SQLITE_ERROR) is the query's fault, a 400; a busy,
+    # read-only or broken database must not be reported as a bad query.
+    path = tmp_path / "x.db"
+    with closing(sqlite3.connect(path)) as conn:
+        conn.execute("CREATE TABLE x (a)")
+    read_only = closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True))
+    with read_only as conn, pytest.raises(sqlite3.OperationalError) as raised:
+        sqlite_search._matching(conn, "INSERT INTO x VALUES (?)", [1])
+    assert raised.value.sqlite_errorname == "SQLITE_READONLY"
