@@ -93,6 +93,9 @@ class SearchRequest:
     facets: bool = True
     # Opaque cursor from a previous page's `next_cursor`, for deep pagination.
     cursor: str | None = None
+    # The best `limit` ids and scores alone (hybrid's lexical half, which fuses ids): no
+    # highlights, no facets and no count of every match (`total` is the hits returned).
+    ranking_only: bool = False
 
 
 @dataclass(frozen=True)

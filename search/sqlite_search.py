@@ -36,6 +36,11 @@ def search(
 ) -> SearchResult:
     """Rank, count and facet the matches of `match` (to_match's FTS5 expression)."""
     query = _Matches(request, match)
+    if request.ranking_only:
+        with closing(connect()) as conn:
+            rows = _read_page(conn, query)
+        ranked = tuple(SearchHit(pid, -rank, ()) for pid, rank in rows)
+        return SearchResult(len(ranked), ranked, {}, _next_cursor(rows, request.limit))
     with closing(connect()) as conn, closing(connect()) as other:
         # Ranking the page and counting the matches (with facets) each walk every
         # match; on two connections they run on two cores at once (sqlite3 lets go of

@@ -120,7 +120,7 @@ async def hybrid(
     """RRF of the lexical and semantic top k. The lexical half is always relaxed (a
     sentence rarely has every word in the passage it means)."""
     loose = relaxed(query, always=True)
-    words = SearchRequest(loose.query if loose else query, filters, 0, k, facets=False)
+    words = SearchRequest(loose.query if loose else query, filters, 0, k, ranking_only=True)
     lexical_hits = (await engine.search(words)).hits
     nearest = await semantic(engine, query_vector, filters, k)
     fused = reciprocal_rank_fusion(

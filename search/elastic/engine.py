@@ -350,7 +350,10 @@ def search_body(request: SearchRequest) -> dict:
         body["search_after"] = list(decode_cursor(request.cursor))
     else:
         body["from"] = request.offset
-    if request.facets:
+    if request.ranking_only:
+        body.update(track_total_hits=False)
+        del body["highlight"]
+    elif request.facets:
         body["aggs"] = _facet_aggs()
     return body
 
@@ -453,7 +456,8 @@ def _result(answer: dict[str, Any], request: SearchRequest) -> SearchResult:
     if len(hits) == request.limit and hits:
         score, pid = hits[-1]["sort"]
         cursor = encode_cursor(score, pid)
-    return SearchResult(answer["hits"]["total"]["value"], found, facets, cursor)
+    total = answer["hits"]["total"]["value"] if "total" in answer["hits"] else len(found)
+    return SearchResult(total, found, facets, cursor)
 
 
 def _reason(exc: ApiError) -> str:

@@ -241,6 +241,16 @@ class EngineContract:
             cursor = page.next_cursor
         assert seen == ordered
 
+    async def test_ranking_only_gives_the_same_order_and_scores_alone(self, loaded):
+        q = prepare("governance OR health OR panel")
+        full = await loaded.search(SearchRequest(q, limit=5))
+        ranked = await loaded.search(SearchRequest(q, limit=5, ranking_only=True))
+        assert [(h.passage_id, h.score) for h in ranked.hits] == [
+            (h.passage_id, h.score) for h in full.hits
+        ]
+        assert full.total == 7 and ranked.total == 5  # the hits returned, not every match
+        assert ranked.facets == {} and all(h.highlights == () for h in ranked.hits)
+
     async def test_highlights_mark_matches(self, loaded):
         result = await loaded.search(SearchRequest(prepare('"individual funding"')))
         (hit,) = result.hits
