@@ -83,6 +83,18 @@ class Filters:
     speaker_roles: tuple[str, ...] = ()  # transcript turns of these roles only
     own_codings: OwnCodings | None = None
 
+    def terms(self) -> tuple[tuple[str, tuple[int | str, ...]], ...]:
+        """(passage field, allowed values) of the filters that are "any of these
+        values": every engine compiles this one list into its own clauses."""
+        return (
+            ("project_id", self.project_ids),
+            ("source_type", self.source_types),
+            ("document_type", self.document_types),
+            ("organisation", self.organisations),
+            ("document_id", self.document_ids),
+            ("speaker_role", self.speaker_roles),
+        )
+
 
 @dataclass(frozen=True)
 class SearchRequest:

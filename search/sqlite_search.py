@@ -48,14 +48,13 @@ def search(
         # Cutting the ranking by passage id over more threads measured slower.
         counting = _POOL.submit(_read_counts, other, query)
         try:
-            conn.execute("BEGIN")
-            revision = _revision(conn)
-            rows = _read_page(conn, query)
-            found = texts(conn, [r[0] for r in rows])
-            counted_revision, total, facets = counting.result()
-            if counted_revision != revision:  # a write came between: count in this snapshot
-                _, total, facets = _read_counts(conn, query)
-            conn.execute("COMMIT")
+            with _snapshot(conn):
+                revision = _revision(conn)
+                rows = _read_page(conn, query)
+                found = texts(conn, [r[0] for r in rows])
+                counted_revision, total, facets = counting.result()
+                if counted_revision != revision:  # a write came between: count here
+                    _, total, facets = _read_counts(conn, query)
         finally:
             # Never close `other` under its running statement; a count not yet started
             # is dropped (this search failed).
@@ -70,14 +69,7 @@ def search(
 def filter_sql(filters: Filters) -> tuple[str, list]:
     clauses: list[str] = []
     params: list = []
-    for column, values in (
-        ("project_id", filters.project_ids),
-        ("source_type", filters.source_types),
-        ("document_type", filters.document_types),
-        ("organisation", filters.organisations),
-        ("document_id", filters.document_ids),
-        ("speaker_role", filters.speaker_roles),
-    ):
+    for column, values in filters.terms():
         if values:
             clauses.append(f"p.{column} IN ({','.join('?' * len(values))})")
             params.extend(values)

@@ -58,14 +58,7 @@ def _term(node: Term) -> dict:
 
 def to_filters(filters: Filters) -> list[dict]:
     clauses: list[dict] = []
-    for field, values in (
-        ("project_id", filters.project_ids),
-        ("source_type", filters.source_types),
-        ("document_type", filters.document_types),
-        ("organisation", filters.organisations),
-        ("document_id", filters.document_ids),
-        ("speaker_role", filters.speaker_roles),
-    ):
+    for field, values in filters.terms():
         if values:
             clauses.append({"terms": {field: list(values)}})
     clauses.extend(_annotation_filters(filters))

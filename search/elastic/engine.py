@@ -342,19 +342,19 @@ def search_body(request: SearchRequest) -> dict:
         },
         "sort": [{"_score": "desc"}, {"passage_id": "asc"}],
         "size": request.limit,
-        "track_total_hits": True,
+        # Ranking only (hybrid's lexical half fuses ids): no count of every match, no
+        # highlights, no facets.
+        "track_total_hits": not request.ranking_only,
         "_source": False,
-        "highlight": HIGHLIGHT,
     }
     if request.cursor:
         body["search_after"] = list(decode_cursor(request.cursor))
     else:
         body["from"] = request.offset
-    if request.ranking_only:
-        body.update(track_total_hits=False)
-        del body["highlight"]
-    elif request.facets:
-        body["aggs"] = _facet_aggs()
+    if not request.ranking_only:
+        body["highlight"] = HIGHLIGHT
+        if request.facets:
+            body["aggs"] = _facet_aggs()
     return body
 
 
