@@ -61,6 +61,9 @@ class OcrLine:
     left: float = 0.0  # pixels from the left of the page turned upright
     right: float = 0.0
     lead: float = 0.0  # width of the first word: whether it would have fitted on the line above
+    # Read from beside a paragraph in another size (a logo, a label): never a heading
+    # (ingest.ocr_beside).
+    beside: bool = False
 
 
 @dataclass
@@ -167,18 +170,23 @@ def parse_tsv(tsv: str, width: int, height: int) -> OcrPage:
     page = OcrPage(width=size[0], height=size[1], turn=turn)
     paras: dict[tuple[int, int], int] = {}
     for (block, par, _), boxes in words.items():
-        upright = [box.upright(turn, width, height) for box in boxes]
-        text = " ".join(box.text for box in boxes)
         para = paras.setdefault((block, par), len(paras))
-        size_px = median(b[1] - b[0] for b in upright)
-        first, last = min(b[0] for b in upright), max(b[1] for b in upright)
-        across = [box.across(turn, width, height) for box in boxes]
-        line = OcrLine(text, first, last, size_px, para, boxes)
-        line.left, line.right = min(a[0] for a in across), max(a[1] for a in across)
-        line.lead = across[0][1] - across[0][0]
-        page.lines.append(line)
+        page.lines.append(line_of(boxes, para, turn, width, height))
     page.confidence = mean_confidence(page.lines)
     return page
+
+
+def line_of(boxes: list[Word], para: int, turn: int, width: int, height: int) -> OcrLine:
+    """One line from its words' boxes (`width`, `height`: the image's, as Tesseract read it)."""
+    upright = [box.upright(turn, width, height) for box in boxes]
+    text = " ".join(box.text for box in boxes)
+    size_px = median(b[1] - b[0] for b in upright)
+    first, last = min(b[0] for b in upright), max(b[1] for b in upright)
+    across = [box.across(turn, width, height) for box in boxes]
+    line = OcrLine(text, first, last, size_px, para, boxes)
+    line.left, line.right = min(a[0] for a in across), max(a[1] for a in across)
+    line.lead = across[0][1] - across[0][0]
+    return line
 
 
 def mean_confidence(lines: list[OcrLine]) -> float | None:

@@ -22,3 +22,6 @@ class Line:
     # paragraphs and columns are more reliable than spacing measured on a scan); -1 when
     # the line comes from a text layer.
     para: int = -1
+    # OCR'd text read from beside a paragraph in a markedly different size (a logo, a
+    # label: ingest.ocr_beside): body text, never a heading, so never a title either.
+    aside: bool = False

@@ -320,6 +320,8 @@ def _classify(run: _Run, flows_on: bool, stats: _Stats) -> type[el.Text]:
     first = run.lines[0]
     if first.role:
         return _ROLE_CLASS[first.role]
+    if first.aside:
+        return el.NarrativeText
     words = sum(len(line.text.split()) for line in run.lines)
     if first.size >= stats.body + max(1.0, stats.body * 0.08) and words <= 30:
         return el.Title

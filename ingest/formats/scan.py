@@ -13,7 +13,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 from PIL import Image
 
-from ingest import ocr, ocr_leaders, ocr_paras
+from ingest import ocr, ocr_beside, ocr_leaders, ocr_paras
 from ingest.formats.lines import MARGIN, MARGIN_MIN_PT, Line
 
 MIN_CHARS = 20  # body characters below which a page has no usable text layer
@@ -50,7 +50,8 @@ def ocr_lines(
     image: Image.Image, page: int, languages: str, dpi: float = ocr.DPI
 ) -> tuple[list[Line], ocr.PageSource]:
     """OCR one page image into lines on a page of points, like a text layer's."""
-    result = ocr_leaders.tidy(ocr.recognise(image, languages), image, languages)
+    result = ocr_beside.split_beside(ocr.recognise(image, languages))
+    result = ocr_leaders.tidy(result, image, languages)
     result = ocr_paras.join_continuations(result)
     scale = 72 / dpi
     height_pt = result.height * scale
@@ -65,7 +66,9 @@ def ocr_lines(
         size = float(round(heights[len(heights) // 2] * scale))
         y = height_pt - line.bottom * scale
         zone = "bottom" if y < margin else "top" if y > height_pt - margin else ""
-        lines.append(Line(line.text, page, size, False, y, y, zone, para=line.para))
+        lines.append(
+            Line(line.text, page, size, False, y, y, zone, para=line.para, aside=line.beside)
+        )
     return lines, ocr.PageSource(page, OCR, result.confidence)
 
 

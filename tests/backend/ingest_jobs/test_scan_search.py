@@ -13,10 +13,12 @@ from tests.backend.ingest_jobs.test_worker import _enqueue
 from tests.conftest import POLICY_PDF
 from tests.ingest.scans import make_scan, page_texts, phrase_pages, sample_phrases
 
-# The contents page and two body pages. Not the cover: OCR reads its blocks in another
-# order than the text layer (and adds the logo's words), so a phrase running from one of
-# its blocks into the next is not in the scan (README, the OCR benchmark).
+# The contents page and two body pages; the cover has a test of its own below.
 PAGES = [2, 3, 4]
+# The cover's text layer runs from its last block ("Version 3, 8 February 2023", low on
+# the page) straight into its first ("Classification: Official", at the top): these words
+# follow one another in the file, not on the page, so no reading of the image has them.
+ACROSS_THE_COVER = "8 february 2023 classification: official"
 
 
 async def _ingest(rt, path) -> int:
@@ -56,3 +58,14 @@ async def test_phrases_hit_the_same_pages_in_the_scan_as_in_the_original(runtime
             assert got == want, (page, phrase, got, want)
             checked += 1
     assert checked == 3 * len(PAGES)
+
+
+async def test_the_covers_phrases_hit_it_but_for_one_the_page_does_not_show(runtime, tmp_path):
+    original = await _ingest(runtime, POLICY_PDF)
+    scan = await _ingest(runtime, make_scan(POLICY_PDF, tmp_path / "cover.pdf", [1]))
+    phrases = sample_phrases(page_texts(parse_file(POLICY_PDF, POLICY_PDF.name, ParseOptions()))[0])
+    assert ACROSS_THE_COVER in phrases and len(phrases) == 3
+    for phrase in phrases:
+        assert await _pages_hit(runtime, original, phrase) == [1], phrase
+        want = [] if phrase == ACROSS_THE_COVER else [1]
+        assert await _pages_hit(runtime, scan, phrase) == want, phrase

@@ -97,3 +97,8 @@ def test_the_cover_read_in_another_order_meets_the_page_target(tmp_path: Path) -
     scan = make_scan(POLICY_PDF, tmp_path / "cover.pdf", [1])
     parsed = parse_file(scan, "cover.pdf", ParseOptions())
     assert flex_accuracy(page_texts(original())[0], parsed.text) >= 0.90
+    # The logo at the right margin is read as a block of its own after the two labels
+    # beside it (Tesseract had read it into them), and is not taken for a heading.
+    assert "Classification: Official\n\nPublication reference: PR2086\n\nNHS England" in parsed.text
+    assert parsed.title == "Commissioning policy: individual funding requests"
+    assert [p.heading_path for p in parsed.passages] == [[], [parsed.title]]
