@@ -46,6 +46,11 @@ class SqliteFtsEngine:
         self.path = path
         self.vectors = sqlite_vectors.VectorCache()
 
+    def connect(self) -> sqlite3.Connection:
+        """A connection to the index's database, for an engine composed over this one
+        (search/tantivy_engine.py keeps its texts, fields and vectors here)."""
+        return self._connect()
+
     def _connect(self) -> sqlite3.Connection:
         # Used by one task at a time, but possibly from different worker threads.
         conn = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)

@@ -15,7 +15,7 @@ writes wait for it.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 
 from search import sqlite_vectors as vectors
@@ -91,8 +91,20 @@ def transaction(conn: sqlite3.Connection) -> Iterator[None]:
     conn.execute("COMMIT")
 
 
+# Called inside a write's transaction, before it commits, with what the write applies
+# (documents replaced and their passages; passages updated): an index kept beside
+# these tables (search/tantivy_engine.py) writes the same, and its failure rolls the
+# transaction back.
+ReplaceHook = Callable[[list[int], list[PassageDoc]], None]
+UpdateHook = Callable[[list[PassageDoc]], None]
+
+
 def replace(
-    conn: sqlite3.Connection, document_ids: list[int], docs: list[PassageDoc], seq: int
+    conn: sqlite3.Connection,
+    document_ids: list[int],
+    docs: list[PassageDoc],
+    seq: int,
+    hook: ReplaceHook | None = None,
 ) -> None:
     """Documents whose stored sequence is newer than `seq` are left as they are."""
     with transaction(conn):
@@ -101,11 +113,14 @@ def replace(
         for document_id in document_ids:
             if document_id not in newer:
                 _delete_document(conn, document_id)
-        insert(conn, [d for d in docs if d.document_id not in newer])
+        applied = [d for d in docs if d.document_id not in newer]
+        insert(conn, applied)
         conn.executemany(
             "INSERT OR REPLACE INTO search_document VALUES (?, ?)",
             ((d, seq) for d in document_ids if d not in newer),
         )
+        if hook is not None:
+            hook([d for d in document_ids if d not in newer], applied)
 
 
 def _newer_than(conn: sqlite3.Connection, document_ids: list[int], seq: int) -> set[int]:
@@ -164,7 +179,9 @@ def insert(conn: sqlite3.Connection, docs: Iterable[PassageDoc], suffix: str = "
     _insert_tags(conn, docs, suffix)
 
 
-def update(conn: sqlite3.Connection, docs: list[PassageDoc], seq: int) -> None:
+def update(
+    conn: sqlite3.Connection, docs: list[PassageDoc], seq: int, hook: UpdateHook | None = None
+) -> None:
     """New state of passages whose text is unchanged (a passage's text never changes
     within a version: a new version is a `replace`): the rows in search_passage and the
     tags of those already stored are rewritten, their FTS5 entries are left alone, so
@@ -193,6 +210,8 @@ def update(conn: sqlite3.Connection, docs: list[PassageDoc], seq: int) -> None:
             "DO UPDATE SET seq = excluded.seq WHERE seq < excluded.seq",
             ((d, seq) for d in {doc.document_id for doc in docs}),
         )
+        if hook is not None:
+            hook(docs)
 
 
 def _stored(conn: sqlite3.Connection, passage_ids: list[int]) -> set[int]:
