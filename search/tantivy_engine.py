@@ -4,9 +4,10 @@ every match, too slow at 1M passages).
 
 Composed over SqliteFtsEngine, not beside it: SQLite keeps the texts (highlights),
 the fields, tags and vectors (`nearest`), the write order per document (`seq`) and
-the count; `similar` is its own too. tantivy holds the same terms FTS5 does
-(search/tantivy_index.py) plus every filter and facet field, so a search is
-tantivy's alone but for the texts of its page.
+the count, but writes no FTS5 index (its tables are then another schema, so
+switching engines rebuilds). tantivy holds the terms FTS5 would
+(search/tantivy_index.py) plus every filter and facet field, so a search and a
+`similar` are tantivy's alone but for the texts of their page.
 
 Writes go to both in one step: the tantivy writer (one per index, across processes)
 is taken first, then the SQLite transaction; tantivy commits inside it, before
@@ -40,6 +41,7 @@ from search.sqlite_fts import SqliteFtsEngine
 from search.tantivy_index import Layout, Pointer, Reader, document
 from search.tantivy_query import compile_request
 from search.tantivy_search import search as read_search
+from search.tantivy_search import similar as read_similar
 
 
 class TantivyEngine:
@@ -47,7 +49,7 @@ class TantivyEngine:
     supports_fuzzy = False  # as the embedded engine: the same query language, same answers
 
     def __init__(self, path: Path, writer_wait: float = tindex.WRITER_WAIT) -> None:
-        self.sqlite = SqliteFtsEngine(path)
+        self.sqlite = SqliteFtsEngine(path, fts=False)
         self.layout = Layout(Path(f"{path}.tantivy"))
         self.reader = Reader(self.layout)
         self.writer_wait = writer_wait
@@ -83,10 +85,10 @@ class TantivyEngine:
             def hook(applied_ids: list[int], applied: list[PassageDoc]) -> None:
                 for document_id in applied_ids:
                     writer.delete_documents_by_term("document_id", document_id)
-                _add(writer, applied)
+                _add(writer, applied, commit=bool(applied_ids))
 
             with closing(self.sqlite.connect()) as conn:
-                store.replace(conn, document_ids, docs, seq, hook)
+                store.replace(conn, document_ids, docs, seq, hook, fts=False)
 
     async def update_passages(self, docs: Sequence[PassageDoc], seq: int = 0) -> None:
         await anyio.to_thread.run_sync(self._update, list(docs), seq)
@@ -101,7 +103,7 @@ class TantivyEngine:
                 _add(writer, applied)
 
             with closing(self.sqlite.connect()) as conn:
-                store.update(conn, docs, seq, hook)
+                store.update(conn, docs, seq, hook, fts=False)
 
     async def rebuild(self, batches: AsyncIterator[Sequence[PassageDoc]], seq: int = 0) -> int:
         """SQLite's shadow tables and a new tantivy generation are filled side by side;
@@ -162,7 +164,10 @@ class TantivyEngine:
             return sqlite_search.texts(conn, ids)
 
     async def similar(self, request: SimilarRequest) -> tuple[SearchHit, ...]:
-        return await self.sqlite.similar(request)
+        return await anyio.to_thread.run_sync(self._similar, request)
+
+    def _similar(self, request: SimilarRequest) -> tuple[SearchHit, ...]:
+        return read_similar(self.reader.searcher(), request, self._texts)
 
     async def nearest(self, request: NearestRequest) -> tuple[tuple[int, float], ...]:
         return await self.sqlite.nearest(request)
@@ -171,15 +176,17 @@ class TantivyEngine:
         await self.sqlite.close()
 
 
-def _add(writer: tantivy.IndexWriter, docs: list[PassageDoc]) -> None:
+def _add(writer: tantivy.IndexWriter, docs: list[PassageDoc], commit: bool = False) -> None:
+    """Add and commit (a commit of nothing would still make every reader reload)."""
     for doc in docs:
         writer.add_document(document(doc))
-    writer.commit()
+    if docs or commit:
+        writer.commit()
 
 
 def _fill(
     conn: sqlite3.Connection, writer: tantivy.IndexWriter, docs: list[PassageDoc], seq: int
 ) -> None:
-    store.fill_shadow(conn, docs, seq)
+    store.fill_shadow(conn, docs, seq, fts=False)
     for doc in docs:
         writer.add_document(document(doc))

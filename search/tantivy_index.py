@@ -25,7 +25,7 @@ import shutil
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -217,7 +217,8 @@ def writing(layout: Layout, wait: float = WRITER_WAIT) -> Iterator[tantivy.Index
         try:
             yield writer
         except BaseException:
-            writer.rollback()
+            with suppress(ValueError):  # a writer a failed commit left unusable
+                writer.rollback()
             raise
         finally:
             writer.wait_merging_threads()

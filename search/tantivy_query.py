@@ -30,12 +30,16 @@ from search.tantivy_index import SCHEMA, day
 Clause = tuple[Occur, Query]
 
 
-def compile_request(searcher: tantivy.Searcher, node: Node, filters: Filters) -> Query:
+def compile_request(
+    searcher: tantivy.Searcher, node: Node, filters: Filters, exclude_ids: Sequence[int] = ()
+) -> Query:
     """The query and its filters; `searcher` (the snapshot searched) expands prefixes."""
     clauses: list[Clause] = [(Occur.Must, Compiler(searcher).node(node))]
     found = filter_query(filters)
     if found is not None:
         clauses.append((Occur.Must, Query.const_score_query(found, 0.0)))
+    if exclude_ids:
+        clauses.append((Occur.MustNot, _any_of("passage_id", exclude_ids)))
     return Query.boolean_query(clauses)
 
 

@@ -9,17 +9,27 @@ fetched whole and sorted by passage id before the cut.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
 import tantivy
 
-from search.base import FACET_FIELDS, FacetCount, SearchHit, SearchRequest, SearchResult
+from search.base import (
+    FACET_FIELDS,
+    FacetCount,
+    SearchHit,
+    SearchRequest,
+    SearchResult,
+    SimilarRequest,
+)
 from search.cursor import decode_cursor, encode_cursor
 from search.highlight import highlight
+from search.query import Or, Term
+from search.similar import candidate_stems, salient
 from search.sqlite_search import FACET_SIZE
+from search.tantivy_query import compile_request
 
 # Buckets asked per facet field: the FACET_SIZE best are cut here by (count, value),
 # the embedded engine's order (tantivy orders ties of a count its own way).
@@ -63,6 +73,27 @@ def search(
         SearchHit(pid, score, highlight(found.get(pid, ""), request.query)) for score, pid in rows
     )
     return SearchResult(total, hits, facet_counts, _next_cursor(rows, request.limit))
+
+
+def similar(
+    searcher: tantivy.Searcher,
+    request: SimilarRequest,
+    texts: Callable[[list[int]], dict[int, str]],
+) -> tuple[SearchHit, ...]:
+    """ "More like this" as the embedded engine does it (search/similar.py): the text's
+    salient stems, by document frequencies read from the index, any of them."""
+
+    def doc_freq(keys: Iterable[str]) -> dict[str, int]:
+        return {key: searcher.doc_freq("stem", key) for key in keys}
+
+    terms = salient(candidate_stems(request.text), doc_freq, searcher.num_docs)
+    if not terms:
+        return ()
+    node = Or(tuple(Term(word) for _, word in terms))
+    query = compile_request(searcher, node, request.filters, request.exclude_ids)
+    rows = _ranked(searcher, query, request.limit, count=False).rows[: request.limit]
+    found = texts([pid for _, pid in rows])
+    return tuple(SearchHit(pid, score, highlight(found.get(pid, ""), node)) for score, pid in rows)
 
 
 def _page(

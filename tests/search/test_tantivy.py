@@ -3,17 +3,19 @@ answers, and handles its own index: one writer across processes, deletes that
 delete, readers that follow commits and rebuilds."""
 
 import os
+import sqlite3
 import subprocess
 import sys
 import threading
 import time
+from contextlib import closing
 from dataclasses import replace
 
 import pytest
 import tantivy
 
 from search import tantivy_index
-from search.base import Filters, SearchRequest
+from search.base import Filters, SearchRequest, SimilarRequest
 from search.errors import EngineUnavailable
 from search.query import prepare, relax
 from search.sqlite_fts import SqliteFtsEngine
@@ -101,6 +103,26 @@ async def test_relaxed_queries_match_as_the_embedded_engine(both):
         want, got = await sqlite.search(request), await tantivy_engine.search(request)
         assert {h.passage_id for h in got.hits} == {h.passage_id for h in want.hits}
         assert got.total == want.total
+
+
+async def test_similar_finds_what_the_embedded_engine_finds(both):
+    sqlite, tantivy_engine = both
+    for text in (
+        "How do partners build trust between them? Honest conversations about money.",
+        "Population health leaders and the board's vision for governance.",
+    ):
+        for request in (SimilarRequest(text, limit=50), SimilarRequest(text, FILTERS[1])):
+            want, got = await sqlite.similar(request), await tantivy_engine.similar(request)
+            assert {h.passage_id for h in got} == {h.passage_id for h in want}, text
+
+
+async def test_the_store_writes_no_fts5_index_and_switching_engines_rebuilds(engine, tmp_path):
+    await engine.replace_documents([10], DOCS[:2])
+    with closing(sqlite3.connect(tmp_path / "search.db")) as conn:
+        assert conn.execute("SELECT count(*) FROM search_fts_docsize").fetchone()[0] == 0
+        assert conn.execute("SELECT count(*) FROM search_text").fetchone()[0] == 2
+    assert await SqliteFtsEngine(tmp_path / "search.db").ensure_ready() is True  # dropped
+    assert await TantivyEngine(tmp_path / "search.db").ensure_ready() is True  # and back
 
 
 # --- ties, pages and cursors -------------------------------------------------------
