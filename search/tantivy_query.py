@@ -5,9 +5,9 @@ meaning sqlite_fts.to_match gives them in FTS5:
 - a prefix is every `exact` term starting with it, each scored (FTS5 scores a
   prefix too; a regex query would give every match the same score);
 - a phrase is a phrase in `exact`; "a b"~N is FTS5's NEAR(a b, N), the words in
-  ANY order within N words: tantivy's slop keeps the order (a swap costs 2), so it
-  is an OR of phrases, one per word order (n! of them: fine for the few words a
-  proximity search has);
+  ANY order with at most N words between the first and the last: tantivy's slop
+  keeps the order (a swap costs 2), so it is an OR of phrases, one per word order
+  (n! of them: fine for the few words a proximity search has);
 - minimum_should_match is tantivy's own (FTS5 needs AND groups for it).
 
 Filters score nothing: FTS5's bm25 ranks by the text alone.
@@ -91,12 +91,17 @@ class Compiler:
 def phrase(node: Phrase) -> Query:
     if node.slop is None:
         return Query.phrase_query(SCHEMA, "exact", _words(node.words))
+    # FTS5's NEAR(w1 .. wn, N): the n words within a span of N + 1 positions (N words
+    # between the first and the last, the others counted). A tantivy phrase with slop
+    # S matches words in its order within a span of S + n - 1, and in another order
+    # only within less: so S = N + 2 - n, and nothing when that is negative
+    # (tests/search/test_tantivy.py compares both engines on every order).
+    slop = node.slop + 2 - len(node.words)
+    if slop < 0:
+        return Query.empty_query()
     orders = dict.fromkeys(itertools.permutations(node.words))
     return Query.boolean_query(
-        [
-            (Occur.Should, Query.phrase_query(SCHEMA, "exact", _words(order), node.slop))
-            for order in orders
-        ]
+        [(Occur.Should, Query.phrase_query(SCHEMA, "exact", _words(o), slop)) for o in orders]
     )
 
 
