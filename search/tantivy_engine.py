@@ -131,6 +131,10 @@ class TantivyEngine:
     ) -> None:
         writer.commit()
         writer.wait_merging_threads()
+        if self.layout.read() is None:  # no index in use yet: nobody else writes one
+            store.swap_shadow(conn)
+            self.layout.switch(fresh)
+            return
         with tindex.writing(self.layout, self.writer_wait):
             store.swap_shadow(conn)
             self.layout.switch(fresh)
@@ -149,6 +153,9 @@ class TantivyEngine:
             self.layout.remove(fresh)
 
     async def count(self) -> int:
+        """SQLite's count, once the tantivy index is seen to open (the health check
+        asks this: a missing index is an unavailable engine, not a healthy one)."""
+        await anyio.to_thread.run_sync(self.reader.searcher)
         return await self.sqlite.count()
 
     async def search(self, request: SearchRequest) -> SearchResult:

@@ -233,7 +233,8 @@ def _acquire(layout: Layout, deadline: float, wait: float) -> tantivy.IndexWrite
         try:
             writer = open_index(layout.path(pointer)).writer(WRITER_HEAP, 1)
         except ValueError as exc:
-            if "LockBusy" not in str(exc):
+            # A generation a rebuild has just switched from (and removed) is no error.
+            if "LockBusy" not in str(exc) and layout.read() == pointer:
                 raise
             if time.monotonic() >= deadline:
                 raise _busy(wait) from exc

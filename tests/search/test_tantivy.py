@@ -5,6 +5,7 @@ delete, readers that follow commits and rebuilds."""
 import itertools
 import os
 import random
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -242,6 +243,17 @@ async def test_a_changed_schema_starts_an_empty_index(engine, tmp_path):
     engine.layout.switch(tantivy_index.Pointer(engine.layout.current().generation, "old"))
     assert await TantivyEngine(tmp_path / "search.db").ensure_ready() is True
     assert await idset(engine, "budgets") == set()  # the caller rebuilds
+
+
+async def test_a_missing_index_is_an_unavailable_engine(engine):
+    await engine.replace_documents([1], [_doc(1, 1, "Budgets were cut")])
+    shutil.rmtree(engine.layout.base)
+    with pytest.raises(EngineUnavailable, match="missing"):
+        await engine.count()
+    with pytest.raises(EngineUnavailable, match="missing"):
+        await idset(engine, "budgets")
+    assert await engine.ensure_ready() is True  # a new, empty index: the caller rebuilds
+    assert await idset(engine, "budgets") == set()
 
 
 # --- the writer lock ---------------------------------------------------------------
