@@ -320,3 +320,35 @@ async def test_two_instances_in_one_process_take_turns(engine, tmp_path):
     await other.replace_documents([1], [_doc(1, 1, "Budgets were cut")])
     holder.join(5)
     assert await idset(engine, "budgets") == {1}
+
+
+_WRITE = """
+import asyncio, sys
+from pathlib import Path
+from search.base import PassageDoc
+from search.tantivy_engine import TantivyEngine
+
+async def main(path, first):
+    engine = TantivyEngine(Path(path))
+    for pid in range(first, first + 5):
+        doc = PassageDoc(pid, pid, pid, f"Budgets round {pid}", "document", "strategy")
+        spare = PassageDoc(pid + 1000, pid, pid, "Spare", "document", "strategy")
+        await engine.replace_documents([pid], [doc, spare])
+        await engine.replace_documents([pid], [doc])  # and the spare passage goes again
+
+asyncio.run(main(sys.argv[1], int(sys.argv[2])))
+"""
+
+
+async def test_processes_writing_at_once_leave_both_stores_alike(engine, tmp_path):
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    writers = [
+        subprocess.Popen(
+            [sys.executable, "-c", _WRITE, str(tmp_path / "search.db"), str(first)], env=env
+        )
+        for first in (1, 101, 201)
+    ]
+    assert [w.wait(timeout=120) for w in writers] == [0, 0, 0]
+    assert _documents(engine) == await engine.count() == 15
+    assert len(await idset(engine, "budgets", limit=100)) == 15
+    assert await idset(engine, "spare") == set()
