@@ -129,7 +129,8 @@ def _ranked(searcher: tantivy.Searcher, query: tantivy.Query, need: int, count: 
     if need <= 0:
         result = searcher.search(query, limit=1, count=count)
         return _Ranked([], False, _count(result) if count else 0)
-    fetch, total = need, -1
+    # One past the page: when it scores below the page's last, no tie crosses the edge.
+    fetch, total = need + 1, -1
     while True:
         result = searcher.search(query, limit=fetch, count=count and total < 0)
         total = _count(result) if total < 0 and count else total
