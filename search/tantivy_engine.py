@@ -109,9 +109,9 @@ class TantivyEngine:
         """SQLite's shadow tables and a new tantivy generation are filled side by side;
         at the end both switch, under the live writer's lock (no write lands in the
         old generation after SQLite's swap)."""
-        conn = await anyio.to_thread.run_sync(self.sqlite.connect)
         fresh = await anyio.to_thread.run_sync(self.layout.create)
         writer = await anyio.to_thread.run_sync(tindex.rebuild_writer, self.layout, fresh)
+        conn = await anyio.to_thread.run_sync(self.sqlite.connect)
         total = 0
         try:
             await anyio.to_thread.run_sync(store.start_shadow, conn)
