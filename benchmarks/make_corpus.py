@@ -1,9 +1,11 @@
 """Synthetic search corpus: N passages from a word-bigram Markov chain trained on the
 real corpus (parsed with ingest.pipeline.parse_file), written into a SqliteFtsEngine
-database through `engine.rebuild` in streamed batches. Seeded: the same arguments
-give the same database.
+database (or, with --engine tantivy, a TantivyEngine's store and index) through
+`engine.rebuild` in streamed batches. Seeded: the same arguments give the same
+passages.
 
     .venv/bin/python benchmarks/make_corpus.py [--passages 1000000] [--db PATH]
+        [--engine sqlite|tantivy]
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import asyncio
 import datetime as dt
 import random
 import resource
+import shutil
 import statistics
 import time
 from collections.abc import AsyncIterator
@@ -20,7 +23,7 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 
 from search.base import PassageDoc
-from search.sqlite_fts import SqliteFtsEngine
+from search.factory import make_engine
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_CORPUS = HERE.parents[1] / "shared" / "corpus"
@@ -141,22 +144,35 @@ async def batches(
 def remove(db: Path) -> None:
     for suffix in ("", "-wal", "-shm"):
         Path(f"{db}{suffix}").unlink(missing_ok=True)
+    shutil.rmtree(f"{db}.tantivy", ignore_errors=True)  # the tantivy engine's index
+
+
+def default_db(passages: int, engine: str) -> Path:
+    """One corpus file per engine: the tantivy engine's store is another schema."""
+    return HERE / "out" / f"search_{passages}{'' if engine == 'sqlite' else '_' + engine}.db"
+
+
+def disk_size(db: Path) -> int:
+    index = Path(f"{db}.tantivy")
+    extra = sum(f.stat().st_size for f in index.rglob("*") if f.is_file()) if index.is_dir() else 0
+    return db.stat().st_size + extra
 
 
 async def build(a: argparse.Namespace, chain: Chain) -> None:
     remove(a.db)
-    engine = SqliteFtsEngine(a.db)
+    engine = make_engine(a.engine, sqlite_path=a.db)
     await engine.ensure_ready()
     clock = {"t0": time.perf_counter(), "generate": 0.0}
     total = await engine.rebuild(batches(chain, a.passages, a.documents, a.batch, a.seed, clock))
     elapsed = time.perf_counter() - clock["t0"]
-    size = a.db.stat().st_size  # the WAL was checkpointed when the engine closed
+    await engine.close()
+    size = disk_size(a.db)  # the WAL was checkpointed when the engine closed
     print(f"built {total:,} passages in {elapsed:.1f}s = {total / elapsed:,.0f} passages/s")
     print(
-        f"  of which generating text {clock['generate']:.1f}s; analysis+FTS5 writes+commit "
+        f"  of which generating text {clock['generate']:.1f}s; analysis+index writes+commit "
         f"{elapsed - clock['generate']:.1f}s = {total / (elapsed - clock['generate']):,.0f} p/s"
     )
-    print(f"database {a.db}: {size / 2**30:.2f} GiB")
+    print(f"{a.engine} engine, database {a.db} (and its index): {size / 2**30:.2f} GiB")
 
 
 def describe(chain: Chain) -> None:
@@ -180,8 +196,9 @@ def main() -> None:
     p.add_argument("--batch", type=int, default=5_000)
     p.add_argument("--seed", type=int, default=20_25)
     p.add_argument("--db", type=Path, help="default: benchmarks/out/search_<passages>.db")
+    p.add_argument("--engine", choices=["sqlite", "tantivy"], default="sqlite")
     a = p.parse_args()
-    a.db = a.db or HERE / "out" / f"search_{a.passages}.db"
+    a.db = a.db or default_db(a.passages, a.engine)
     a.db.parent.mkdir(parents=True, exist_ok=True)
     t0 = time.perf_counter()
     chain = train(a.corpus)

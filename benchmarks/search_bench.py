@@ -1,11 +1,12 @@
-"""Search latency of SqliteFtsEngine on a corpus made by make_corpus.py.
+"""Search latency of SqliteFtsEngine (or TantivyEngine) on a corpus made by make_corpus.py.
 
     .venv/bin/python benchmarks/search_bench.py [--db PATH | --passages N] [--repeat 5]
+        [--engine sqlite|tantivy]
 
 Each query: 1 warm-up, then --repeat timed runs of `engine.search` with facets on (as
-the API asks), the same with facets off, and the bare FTS5 `count(*) ... MATCH` to
-show how much of the time is the full-text match itself. SQL row loading done by
-the API after the engine answers is not included.
+the API asks), the same with facets off, and (embedded engine) the bare FTS5
+`count(*) ... MATCH` to show how much of the time is the full-text match itself. SQL
+row loading done by the API after the engine answers is not included.
 """
 
 from __future__ import annotations
@@ -24,12 +25,13 @@ from contextlib import closing
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
-from make_corpus import ORGANISATIONS, PROJECT_ID
+from make_corpus import ORGANISATIONS, PROJECT_ID, default_db
 
 from search import sqlite_fts
-from search.base import Filters, SearchRequest
+from search.base import Filters, SearchEngine, SearchRequest
+from search.factory import make_engine
 from search.query import prepare
-from search.sqlite_fts import SqliteFtsEngine, to_match
+from search.sqlite_fts import to_match
 
 HERE = Path(__file__).resolve().parent
 SLOW_MS = 150.0
@@ -87,7 +89,7 @@ def pct(values: list[float], q: float) -> float:
     return ordered[max(0, math.ceil(q / 100 * len(ordered)) - 1)]
 
 
-async def time_search(engine: SqliteFtsEngine, q: Query, facets: bool, repeat: int):
+async def time_search(engine: SearchEngine, q: Query, facets: bool, repeat: int):
     request = SearchRequest(prepare(q.text), q.filters, offset=q.offset, facets=facets)
     result = await engine.search(request)  # warm-up
     samples = []
@@ -123,18 +125,18 @@ def schema(db: Path) -> str:
         return conn.execute("SELECT value FROM search_meta WHERE key='schema'").fetchone()[0]
 
 
-def code_schema() -> str:
+def code_schema(kind: str) -> str:
     """The index schema the current code writes (asked of a throw-away engine)."""
     with tempfile.TemporaryDirectory() as tmp:
-        asyncio.run(SqliteFtsEngine(Path(tmp) / "probe.db").ensure_ready())
+        asyncio.run(make_engine(kind, sqlite_path=Path(tmp) / "probe.db").ensure_ready())
         return schema(Path(tmp) / "probe.db")
 
 
-def open_corpus(db: Path) -> int:
+def open_corpus(db: Path, kind: str = "sqlite") -> int:
     """Passages in `db`; refuses a database of another schema (ensure_ready would drop it)."""
     if not db.exists():
         raise SystemExit(f"{db} is missing: run make_corpus.py first")
-    if (found := schema(db)) != (wanted := code_schema()):
+    if (found := schema(db)) != (wanted := code_schema(kind)):
         raise SystemExit(f"{db} has index schema {found}, the code writes {wanted}: rebuild it")
     with closing(sqlite3.connect(db)) as conn:
         return conn.execute("SELECT count(*) FROM search_passage").fetchone()[0]
@@ -147,22 +149,28 @@ def git(*args: str) -> str:
     ).stdout.strip()
 
 
-async def run(db: Path, queries: list[Query], repeat: int) -> list[Result]:
-    engine = SqliteFtsEngine(db)
+async def run(db: Path, kind: str, queries: list[Query], repeat: int) -> list[Result]:
+    engine = make_engine(kind, sqlite_path=db)
+    await engine.ensure_ready()  # the schema was checked: this opens the index, drops nothing
     results = []
     for q in queries:
         r = Result(q)
         r.hits, r.on = await time_search(engine, q, True, repeat)
         _, r.off = await time_search(engine, q, False, repeat)
-        r.matched, r.match = time_match(db, q, repeat)
+        if kind == "sqlite":  # the tantivy engine's store has no FTS5 index to time
+            r.matched, r.match = time_match(db, q, repeat)
         results.append(r)
         print(f"  done {q.text!r} {q.note}", flush=True)
     return results
 
 
 def reason(r: Result, n: int) -> str:
-    on, off, match = (statistics.median(x) for x in (r.on, r.off, r.match))
+    on, off = statistics.median(r.on), statistics.median(r.off)
     parts = [f"{r.hits:,} hits ({r.hits / n:.1%} of passages)"]
+    if not r.match:
+        parts.append(f"facets add {max(on - off, 0):.0f} ms")
+        return "; ".join(parts)
+    match = statistics.median(r.match)
     if r.matched != r.hits:
         parts.append(f"{r.matched:,} FTS5 matches before the filter, each joined to search_passage")
     parts.append(f"bare FTS5 match {match:.0f} ms")
@@ -184,12 +192,15 @@ def report(results: list[Result], n: int) -> None:
         flag += " (also facets off)" if off50 > SLOW_MS else ""
         print(
             f"{label[:45]:<46}{r.hits:>10,}  {on50:8.1f}/{pct(r.on, 95):8.1f}  "
-            f"{off50:6.1f}/{pct(r.off, 95):6.1f}  {pct(r.match, 50):8.1f}{flag}"
+            f"{off50:6.1f}/{pct(r.off, 95):6.1f}  "
+            f"{pct(r.match, 50) if r.match else float('nan'):8.1f}{flag}"
         )
         if flag:
             slow.append(f"  {label}: {on50:.0f} ms p50 — {reason(r, n)}")
     for name, attr in (("facets on", "on"), ("facets off", "off"), ("bare FTS5", "match")):
         every = [ms for r in results for ms in getattr(r, attr)]
+        if not every:
+            continue
         print(
             f"overall {name:<11} p50 {pct(every, 50):7.1f} ms   p95 {pct(every, 95):7.1f} ms   "
             f"({len(every)} samples)"
@@ -204,19 +215,20 @@ def main() -> None:
     p.add_argument("--db", type=Path)
     p.add_argument("--repeat", type=int, default=5)
     p.add_argument("--unscoped", action="store_true", help="no project filter (the API has one)")
+    p.add_argument("--engine", choices=["sqlite", "tantivy"], default="sqlite")
     a = p.parse_args()
-    db = a.db or HERE / "out" / f"search_{a.passages}.db"
-    n, queries = open_corpus(db), scoped(QUERIES, a.unscoped)
+    db = a.db or default_db(a.passages, a.engine)
+    n, queries = open_corpus(db, a.engine), scoped(QUERIES, a.unscoped)
     print(f"database {db} ({db.stat().st_size / 2**30:.2f} GiB, {n:,} passages)")
     # Changed and new files alike (`git diff` would miss a new module).
     status = git("status", "--porcelain", "--", "search").splitlines()
     changed = " ".join(line[3:] for line in status) or "none"
     print(f"code: HEAD {git('rev-parse', '--short', 'HEAD')}, uncommitted in search/: {changed}")
-    print(f"engine imported from {Path(sqlite_fts.__file__).parent}")
+    print(f"{a.engine} engine imported from {Path(sqlite_fts.__file__).parent}")
     print(f"index schema {schema(db)}")
     print(f"project filter on every query (as the API): {queries[0].filters.project_ids or 'no'}")
     print(f"cpus {os.cpu_count()}, load average before {os.getloadavg()}, repeat {a.repeat}")
-    results = asyncio.run(run(db, queries, a.repeat))
+    results = asyncio.run(run(db, a.engine, queries, a.repeat))
     report(results, n)
     print(f"\nload average after {os.getloadavg()}")
 

@@ -23,6 +23,12 @@ def make_engine(
         if sqlite_path is None:
             raise ValueError("the sqlite engine needs a database path")
         return SqliteFtsEngine(sqlite_path)
+    if kind == "tantivy":
+        from search.tantivy_engine import TantivyEngine
+
+        if sqlite_path is None:
+            raise ValueError("the tantivy engine needs a database path (its store)")
+        return TantivyEngine(sqlite_path)
     if kind == "elasticsearch":
         from search.elastic.engine import ElasticsearchEngine
 
@@ -31,4 +37,4 @@ def make_engine(
             index_prefix,
             **(elasticsearch_options or {}),
         )
-    raise ValueError(f"unknown search engine {kind!r}: use 'sqlite' or 'elasticsearch'")
+    raise ValueError(f"unknown search engine {kind!r}: use 'sqlite', 'tantivy' or 'elasticsearch'")

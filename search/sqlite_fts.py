@@ -42,9 +42,17 @@ class SqliteFtsEngine:
     name = "sqlite"
     supports_fuzzy = False
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, fts: bool = True) -> None:
         self.path = path
+        # False: the store of search/tantivy_engine.py, whose text index is tantivy's;
+        # searching here then finds nothing (its search and similar are not used).
+        self.fts = fts
         self.vectors = sqlite_vectors.VectorCache()
+
+    def connect(self) -> sqlite3.Connection:
+        """A connection to the index's database, for an engine composed over this one
+        (search/tantivy_engine.py keeps its texts, fields and vectors here)."""
+        return self._connect()
 
     def _connect(self) -> sqlite3.Connection:
         # Used by one task at a time, but possibly from different worker threads.
@@ -59,7 +67,7 @@ class SqliteFtsEngine:
     def _ensure_ready(self) -> bool:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with closing(self._connect()) as conn:
-            return store.ensure_schema(conn)
+            return store.ensure_schema(conn, fts=self.fts)
 
     async def replace_documents(
         self, document_ids: Sequence[int], docs: Sequence[PassageDoc], seq: int = 0
@@ -68,14 +76,14 @@ class SqliteFtsEngine:
 
     def _replace(self, document_ids: list[int], docs: list[PassageDoc], seq: int) -> None:
         with closing(self._connect()) as conn:
-            store.replace(conn, document_ids, docs, seq)
+            store.replace(conn, document_ids, docs, seq, fts=self.fts)
 
     async def update_passages(self, docs: Sequence[PassageDoc], seq: int = 0) -> None:
         await anyio.to_thread.run_sync(self._update, list(docs), seq)
 
     def _update(self, docs: list[PassageDoc], seq: int) -> None:
         with closing(self._connect()) as conn:
-            store.update(conn, docs, seq)
+            store.update(conn, docs, seq, fts=self.fts)
 
     async def rebuild(self, batches: AsyncIterator[Sequence[PassageDoc]], seq: int = 0) -> int:
         conn = await anyio.to_thread.run_sync(self._connect)
@@ -83,7 +91,7 @@ class SqliteFtsEngine:
         try:
             await anyio.to_thread.run_sync(store.start_shadow, conn)
             async for batch in batches:
-                await anyio.to_thread.run_sync(store.fill_shadow, conn, list(batch), seq)
+                await anyio.to_thread.run_sync(self._fill, conn, list(batch), seq)
                 total += len(batch)
             await anyio.to_thread.run_sync(store.swap_shadow, conn)
         except BaseException:
@@ -92,6 +100,9 @@ class SqliteFtsEngine:
         finally:
             conn.close()
         return total
+
+    def _fill(self, conn: sqlite3.Connection, docs: list[PassageDoc], seq: int) -> None:
+        store.fill_shadow(conn, docs, seq, fts=self.fts)
 
     async def count(self) -> int:
         return await anyio.to_thread.run_sync(self._count)

@@ -15,7 +15,7 @@ writes wait for it.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 
 from search import sqlite_vectors as vectors
@@ -56,18 +56,26 @@ CREATE INDEX IF NOT EXISTS search_tag{s}_passage ON search_tag{s} (passage_id);
 """
 
 
-def ensure_schema(conn: sqlite3.Connection) -> bool:
+def schema_version(fts: bool) -> str:
+    """Without FTS5 (the store of search/tantivy_engine.py) the tables are another
+    schema: switching engines drops them, and the index is rebuilt."""
+    return SCHEMA_VERSION if fts else f"{SCHEMA_VERSION}-nofts"
+
+
+def ensure_schema(conn: sqlite3.Connection, *, fts: bool = True) -> bool:
     """Create the tables; True when the index is new or was dropped as outdated."""
     conn.executescript(_META)
     row = conn.execute("SELECT value FROM search_meta WHERE key = 'schema'").fetchone()
-    if row is not None and row[0] == SCHEMA_VERSION:
+    if row is not None and row[0] == schema_version(fts):
         _create(conn, "")
         return False
     with transaction(conn):
         for table in TABLES:
             conn.execute(f"DROP TABLE IF EXISTS {table}")
         _create(conn, "")
-        conn.execute("INSERT OR REPLACE INTO search_meta VALUES ('schema', ?)", (SCHEMA_VERSION,))
+        conn.execute(
+            "INSERT OR REPLACE INTO search_meta VALUES ('schema', ?)", (schema_version(fts),)
+        )
         vectors.bump(conn, rebuilt=True)
     return True
 
@@ -91,21 +99,39 @@ def transaction(conn: sqlite3.Connection) -> Iterator[None]:
     conn.execute("COMMIT")
 
 
+# Called inside a write's transaction, before it commits, with what the write applies
+# (documents replaced and their passages; passages updated): an index kept beside
+# these tables (search/tantivy_engine.py) writes the same, and its failure rolls the
+# transaction back.
+ReplaceHook = Callable[[list[int], list[PassageDoc]], None]
+UpdateHook = Callable[[list[PassageDoc]], None]
+
+
 def replace(
-    conn: sqlite3.Connection, document_ids: list[int], docs: list[PassageDoc], seq: int
+    conn: sqlite3.Connection,
+    document_ids: list[int],
+    docs: list[PassageDoc],
+    seq: int,
+    hook: ReplaceHook | None = None,
+    *,
+    fts: bool = True,
 ) -> None:
-    """Documents whose stored sequence is newer than `seq` are left as they are."""
+    """Documents whose stored sequence is newer than `seq` are left as they are.
+    `fts`: write the FTS5 index too (search/tantivy_engine.py keeps its own)."""
     with transaction(conn):
         vectors.bump(conn)
         newer = _newer_than(conn, document_ids, seq)
         for document_id in document_ids:
             if document_id not in newer:
-                _delete_document(conn, document_id)
-        insert(conn, [d for d in docs if d.document_id not in newer])
+                _delete_document(conn, document_id, fts)
+        applied = [d for d in docs if d.document_id not in newer]
+        insert(conn, applied, fts=fts)
         conn.executemany(
             "INSERT OR REPLACE INTO search_document VALUES (?, ?)",
             ((d, seq) for d in document_ids if d not in newer),
         )
+        if hook is not None:
+            hook([d for d in document_ids if d not in newer], applied)
 
 
 def _newer_than(conn: sqlite3.Connection, document_ids: list[int], seq: int) -> set[int]:
@@ -119,7 +145,7 @@ def _newer_than(conn: sqlite3.Connection, document_ids: list[int], seq: int) -> 
     return {r[0] for r in rows}
 
 
-def _delete_document(conn: sqlite3.Connection, document_id: int) -> None:
+def _delete_document(conn: sqlite3.Connection, document_id: int, fts: bool) -> None:
     rows = conn.execute(
         "SELECT t.passage_id, t.text FROM search_passage p JOIN search_text t "
         "ON t.passage_id = p.passage_id WHERE p.document_id = ?",
@@ -127,10 +153,11 @@ def _delete_document(conn: sqlite3.Connection, document_id: int) -> None:
     ).fetchall()
     # Contentless FTS5 deletes need the values that were indexed: derived from the
     # text by the same analysis (SCHEMA_VERSION changes when the analysis does).
-    conn.executemany(
-        "INSERT INTO search_fts (search_fts, rowid, exact, stem) VALUES ('delete', ?, ?, ?)",
-        ((pid, *fts_columns(text)) for pid, text in rows),
-    )
+    if fts:
+        conn.executemany(
+            "INSERT INTO search_fts (search_fts, rowid, exact, stem) VALUES ('delete', ?, ?, ?)",
+            ((pid, *fts_columns(text)) for pid, text in rows),
+        )
     vectors.delete_document(conn, document_id)
     conn.execute(
         "DELETE FROM search_tag WHERE passage_id IN "
@@ -148,7 +175,9 @@ def fts_columns(text: str) -> tuple[str, str]:
     return " ".join(found), " ".join(stem(w) for w in found if w not in STOPWORDS)
 
 
-def insert(conn: sqlite3.Connection, docs: Iterable[PassageDoc], suffix: str = "") -> None:
+def insert(
+    conn: sqlite3.Connection, docs: Iterable[PassageDoc], suffix: str = "", *, fts: bool = True
+) -> None:
     docs = list(docs)
     conn.executemany(
         f"INSERT INTO search_passage{suffix} VALUES (?,?,?,?,?,?,?,?,?,?)",
@@ -157,14 +186,22 @@ def insert(conn: sqlite3.Connection, docs: Iterable[PassageDoc], suffix: str = "
     conn.executemany(
         f"INSERT INTO search_text{suffix} VALUES (?, ?)", ((d.passage_id, d.text) for d in docs)
     )
-    conn.executemany(
-        f"INSERT INTO search_fts{suffix} (rowid, exact, stem) VALUES (?, ?, ?)",
-        ((d.passage_id, *fts_columns(d.text)) for d in docs),
-    )
+    if fts:
+        conn.executemany(
+            f"INSERT INTO search_fts{suffix} (rowid, exact, stem) VALUES (?, ?, ?)",
+            ((d.passage_id, *fts_columns(d.text)) for d in docs),
+        )
     _insert_tags(conn, docs, suffix)
 
 
-def update(conn: sqlite3.Connection, docs: list[PassageDoc], seq: int) -> None:
+def update(
+    conn: sqlite3.Connection,
+    docs: list[PassageDoc],
+    seq: int,
+    hook: UpdateHook | None = None,
+    *,
+    fts: bool = True,
+) -> None:
     """New state of passages whose text is unchanged (a passage's text never changes
     within a version: a new version is a `replace`): the rows in search_passage and the
     tags of those already stored are rewritten, their FTS5 entries are left alone, so
@@ -187,12 +224,14 @@ def update(conn: sqlite3.Connection, docs: list[PassageDoc], seq: int) -> None:
         )
         _insert_tags(conn, kept, "")
         vectors.touch(conn, [d.passage_id for d in kept])  # a project may have changed
-        insert(conn, [d for d in docs if d.passage_id not in stored])
+        insert(conn, [d for d in docs if d.passage_id not in stored], fts=fts)
         conn.executemany(
             "INSERT INTO search_document VALUES (?, ?) ON CONFLICT (document_id) "
             "DO UPDATE SET seq = excluded.seq WHERE seq < excluded.seq",
             ((d, seq) for d in {doc.document_id for doc in docs}),
         )
+        if hook is not None:
+            hook(docs)
 
 
 def _stored(conn: sqlite3.Connection, passage_ids: list[int]) -> set[int]:
@@ -241,9 +280,11 @@ def start_shadow(conn: sqlite3.Connection) -> None:
         _create(conn, "_new")
 
 
-def fill_shadow(conn: sqlite3.Connection, docs: list[PassageDoc], seq: int) -> None:
+def fill_shadow(
+    conn: sqlite3.Connection, docs: list[PassageDoc], seq: int, *, fts: bool = True
+) -> None:
     with transaction(conn):
-        insert(conn, docs, suffix="_new")
+        insert(conn, docs, suffix="_new", fts=fts)
         conn.executemany(
             "INSERT OR REPLACE INTO search_document_new VALUES (?, ?)",
             ((d, seq) for d in {doc.document_id for doc in docs}),

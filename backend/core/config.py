@@ -15,7 +15,7 @@ class Settings(BaseSettings):
 
     evidence_data_dir: Path = Field(default=Path("./data"))
     database_url: str | None = None
-    search_engine: Literal["sqlite", "elasticsearch"] = "sqlite"
+    search_engine: Literal["sqlite", "tantivy", "elasticsearch"] = "sqlite"
     elasticsearch_url: str = "http://127.0.0.1:9200"
     elasticsearch_index_prefix: str = "evidence"
     # An existing cluster (README: "Elasticsearch cluster"): an API key (the encoded
