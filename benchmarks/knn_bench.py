@@ -2,7 +2,7 @@
 passages with 384-dimension unit vectors, on the embedded engine and Elasticsearch.
 
     .venv/bin/python benchmarks/knn_bench.py [--passages 100000] [--queries 100]
-        [--engines sqlite,elasticsearch] [--es-url URL] [--hybrid]
+        [--engines sqlite,tantivy,elasticsearch] [--es-url URL] [--hybrid]
 
 Vectors are random (seeded) rather than embedded: latency depends on their number
 and width, not their meaning, and embedding 100k passages would take most of an hour
@@ -183,10 +183,15 @@ async def main(a: argparse.Namespace) -> None:
         batches = docs(a.passages, rng)
         queries = rng.standard_normal((a.queries + 3, VECTOR_DIMS), dtype=np.float32)
         queries /= np.linalg.norm(queries, axis=1, keepdims=True)
-    if "sqlite" in a.engines:
+    if "sqlite" in a.engines.split(","):
         path = Path(tempfile.mkdtemp()) / "search.db"
         await run(SqliteFtsEngine(path), "sqlite", batches, queries, a.passages)
-    if "elasticsearch" in a.engines:
+    if "tantivy" in a.engines.split(","):
+        from search.tantivy_engine import TantivyEngine
+
+        path = Path(tempfile.mkdtemp()) / "search.db"
+        await run(TantivyEngine(path), "tantivy", batches, queries, a.passages)
+    if "elasticsearch" in a.engines.split(","):
         es = ElasticsearchEngine(a.es_url, f"knn-bench-{uuid.uuid4().hex[:8]}")
         try:
             await run(es, "elasticsearch", batches, queries, a.passages)

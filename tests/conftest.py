@@ -29,6 +29,8 @@ CONSTITUTION_DOCX = (
 # The whole suite runs once per database: EVIDENCE_TEST_DB=sqlite (default) or postgresql
 # (a real server, started by tests/postgres/start.sh; each test gets its own database).
 TEST_DB = os.environ.get("EVIDENCE_TEST_DB", "sqlite")
+# The embedded search engine the app's tests run on (tests/search runs every engine).
+TEST_SEARCH = os.environ.get("EVIDENCE_TEST_SEARCH", "sqlite")
 PG_ADMIN_URL = os.environ.get(
     "EVIDENCE_TEST_PG_URL", "postgresql://postgres@127.0.0.1:54329/postgres"
 )
@@ -39,17 +41,19 @@ def pytest_configure(config):
         raise pytest.UsageError(f"the shared corpus is missing at {CORPUS}")
     if TEST_DB not in ("sqlite", "postgresql"):
         raise pytest.UsageError("EVIDENCE_TEST_DB must be 'sqlite' or 'postgresql'")
+    if TEST_SEARCH not in ("sqlite", "tantivy"):
+        raise pytest.UsageError("EVIDENCE_TEST_SEARCH must be 'sqlite' or 'tantivy'")
 
 
 def pytest_report_header(config):
-    return f"database: {TEST_DB}"
+    return f"database: {TEST_DB}, embedded search engine: {TEST_SEARCH}"
 
 
 def make_settings(data_dir: Path, database_url: str | None = None, **overrides) -> Settings:
     values = {
         "evidence_data_dir": data_dir,
         "database_url": database_url,
-        "search_engine": "sqlite",
+        "search_engine": TEST_SEARCH,
         **overrides,
     }
     return Settings(**values)
