@@ -1,7 +1,7 @@
 """Search latency of SqliteFtsEngine (or TantivyEngine) on a corpus made by make_corpus.py.
 
     .venv/bin/python benchmarks/search_bench.py [--db PATH | --passages N] [--repeat 5]
-        [--engine sqlite|tantivy]
+        [--engine sqlite|tantivy] [--check OTHER_DB]
 
 Each query: 1 warm-up, then --repeat timed runs of `engine.search` with facets on (as
 the API asks), the same with facets off, and (embedded engine) the bare FTS5
@@ -149,12 +149,33 @@ def git(*args: str) -> str:
     ).stdout.strip()
 
 
-async def run(db: Path, kind: str, queries: list[Query], repeat: int) -> list[Result]:
+async def differs(engine: SearchEngine, other: SearchEngine | None, q: Query) -> str:
+    """What `other` (the same passages in the other engine) answers differently."""
+    if other is None:
+        return ""
+    request = SearchRequest(prepare(q.text), q.filters, offset=q.offset)
+    ours, theirs = await engine.search(request), await other.search(request)
+    if ours.total != theirs.total:
+        return f"total {ours.total:,}, the other engine's {theirs.total:,}"
+    return "" if ours.facets == theirs.facets else "facet counts differ"
+
+
+async def run(
+    db: Path, kind: str, queries: list[Query], repeat: int, check: Path | None
+) -> list[Result]:
     engine = make_engine(kind, sqlite_path=db)
     await engine.ensure_ready()  # the schema was checked: this opens the index, drops nothing
+    # Read only: ensure_ready is not called on it, so it drops nothing either.
+    other = (
+        make_engine("tantivy" if kind == "sqlite" else "sqlite", sqlite_path=check)
+        if check
+        else None
+    )
     results = []
     for q in queries:
         r = Result(q)
+        if other is not None and (why := await differs(engine, other, q)):
+            print(f"  DIFFERS {q.text!r} {q.note}: {why}", flush=True)
         r.hits, r.on = await time_search(engine, q, True, repeat)
         _, r.off = await time_search(engine, q, False, repeat)
         if kind == "sqlite":  # the tantivy engine's store has no FTS5 index to time
@@ -216,6 +237,11 @@ def main() -> None:
     p.add_argument("--repeat", type=int, default=5)
     p.add_argument("--unscoped", action="store_true", help="no project filter (the API has one)")
     p.add_argument("--engine", choices=["sqlite", "tantivy"], default="sqlite")
+    p.add_argument(
+        "--check",
+        type=Path,
+        help="the same corpus built for the other engine: each query's total and facets compared",
+    )
     a = p.parse_args()
     db = a.db or default_db(a.passages, a.engine)
     n, queries = open_corpus(db, a.engine), scoped(QUERIES, a.unscoped)
@@ -228,7 +254,7 @@ def main() -> None:
     print(f"index schema {schema(db)}")
     print(f"project filter on every query (as the API): {queries[0].filters.project_ids or 'no'}")
     print(f"cpus {os.cpu_count()}, load average before {os.getloadavg()}, repeat {a.repeat}")
-    results = asyncio.run(run(db, a.engine, queries, a.repeat))
+    results = asyncio.run(run(db, a.engine, queries, a.repeat, a.check))
     report(results, n)
     print(f"\nload average after {os.getloadavg()}")
 
