@@ -7,7 +7,7 @@ import pytest
 
 from backend.core.config import Settings
 from backend.ingest_jobs.worker import run_job
-from tests.conftest import INSULIN_PDF, POLICY_PDF, signed_in
+from tests.conftest import INSULIN_PDF, POLICY_PDF, TEST_SEARCH, signed_in
 
 
 @pytest.fixture
@@ -112,7 +112,7 @@ async def test_unknown_job_is_404(api):
 async def test_health_reports_engine(api):
     r = await api.get("/api/health")
     assert r.status_code == 200
-    assert r.json()["search"]["engine"] == "sqlite"
+    assert r.json()["search"]["engine"] == TEST_SEARCH
     assert r.json()["database"] == "ok"
 
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.conftest import signed_in
+from tests.conftest import TEST_SEARCH, signed_in
 
 
 @pytest.fixture
@@ -18,7 +18,7 @@ async def test_phrase_search_returns_ranked_hits_with_page_and_highlight(api):
     assert r.status_code == 200
     body = r.json()
     assert body["total"] >= 10
-    assert body["engine"] == "sqlite"
+    assert body["engine"] == TEST_SEARCH
     scores = [h["score"] for h in body["hits"]]
     assert scores == sorted(scores, reverse=True)
     for hit in body["hits"]:
