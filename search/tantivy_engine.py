@@ -60,7 +60,8 @@ class TantivyEngine:
 
     def _ensure_index(self, stale: bool) -> bool:
         """An empty generation when there is none, it is outdated, or SQLite's tables
-        were just dropped as outdated: True then (the caller rebuilds)."""
+        were just dropped as outdated: True then (the caller rebuilds), and on every
+        start until a rebuild has switched, if SQLite held passages (Layout's REBUILD)."""
         pointer = self.layout.read()
         if (
             pointer is not None
@@ -68,8 +69,12 @@ class TantivyEngine:
             and not stale
             and self.layout.path(pointer).is_dir()
         ):
-            return False
+            return self.layout.needs_rebuild()
         fresh = self.layout.create()
+        with closing(self.sqlite.connect()) as conn:
+            held = conn.execute("SELECT EXISTS (SELECT 1 FROM search_passage)").fetchone()[0]
+        if held:
+            self.layout.mark_rebuild(True)
         self.layout.switch(fresh)
         self.layout.remove_others(fresh)
         return True
@@ -134,10 +139,12 @@ class TantivyEngine:
         if self.layout.read() is None:  # no index in use yet: nobody else writes one
             store.swap_shadow(conn)
             self.layout.switch(fresh)
+            self.layout.mark_rebuild(False)
             return
         with tindex.writing(self.layout, self.writer_wait):
             store.swap_shadow(conn)
             self.layout.switch(fresh)
+            self.layout.mark_rebuild(False)
         self.layout.remove_others(fresh)
 
     def _abandon(
@@ -153,10 +160,11 @@ class TantivyEngine:
             self.layout.remove(fresh)
 
     async def count(self) -> int:
-        """SQLite's count, once the tantivy index is seen to open (the health check
-        asks this: a missing index is an unavailable engine, not a healthy one)."""
-        await anyio.to_thread.run_sync(self.reader.searcher)
-        return await self.sqlite.count()
+        """The passages the tantivy index holds (prepare_index rebuilds when it holds
+        none beside a full database; the health check sees a missing index as an
+        unavailable engine)."""
+        searcher = await anyio.to_thread.run_sync(self.reader.searcher)
+        return int(searcher.num_docs)
 
     async def search(self, request: SearchRequest) -> SearchResult:
         return await anyio.to_thread.run_sync(self._search, request)

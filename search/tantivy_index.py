@@ -4,8 +4,11 @@ owns the engine).
 
 Layout: `<database>.tantivy/` holds generations (`g-<hex>/`, each a tantivy index)
 and `CURRENT`, which names the generation in use and the schema it was written
-with. A rebuild fills a new generation and switches CURRENT at the end (os.replace,
-atomic); readers look at CURRENT before each search, so every process follows it.
+with. `REBUILD` marks a generation created empty while SQLite held passages: every
+start reports the index stale until a rebuild has switched (a caller that does not
+rebuild, as the CLI's search, leaves it for the next start). A rebuild fills a new
+generation and switches CURRENT at the end (os.replace, atomic); readers look at
+CURRENT before each search, so every process follows it.
 
 The text fields hold exactly the `exact` and `stem` strings FTS5 indexes
 (search.sqlite_store.fts_columns), split at spaces by tantivy's `whitespace`
@@ -148,6 +151,17 @@ class Layout:
         for child in self.base.glob("g-*"):
             if child.name != keep.generation:
                 shutil.rmtree(child, ignore_errors=True)
+
+    def mark_rebuild(self, needed: bool) -> None:
+        mark = self.base / "REBUILD"
+        if needed:
+            self.base.mkdir(parents=True, exist_ok=True)
+            mark.touch()
+        else:
+            mark.unlink(missing_ok=True)
+
+    def needs_rebuild(self) -> bool:
+        return (self.base / "REBUILD").exists()
 
     def remove(self, pointer: Pointer) -> None:
         shutil.rmtree(self.path(pointer), ignore_errors=True)

@@ -266,6 +266,39 @@ async def test_a_missing_index_is_an_unavailable_engine(engine):
     assert await idset(engine, "budgets") == set()
 
 
+async def test_an_index_created_empty_beside_full_sqlite_is_rebuilt_later(engine, tmp_path):
+    """The CLI's ensure_ready creates a missing index and does not rebuild: a later
+    start must still see that the index lacks what SQLite holds."""
+    await engine.replace_documents([1], [_doc(1, 1, "Budgets were cut")])
+    shutil.rmtree(engine.layout.base)
+    assert await TantivyEngine(tmp_path / "search.db").ensure_ready() is True  # not rebuilt
+    later = TantivyEngine(tmp_path / "search.db")
+    assert await later.ensure_ready() is True
+    assert await later.count() == 0
+
+
+async def test_a_rebuild_interrupted_after_an_empty_index_is_redone_later(engine, tmp_path):
+    await engine.replace_documents([1], [_doc(1, 1, "Budgets were cut")])
+    engine.layout.switch(tantivy_index.Pointer(engine.layout.current().generation, "old"))
+    assert await engine.ensure_ready() is True  # an empty index, a rebuild to come
+
+    async def batches():
+        yield [_doc(1, 1, "Budgets were cut")]
+        raise RuntimeError("the process stopped")
+
+    await engine.replace_documents([2], [_doc(2, 2, "Workforce plans")])  # a live write
+    with pytest.raises(RuntimeError):
+        await engine.rebuild(batches())
+    assert await TantivyEngine(tmp_path / "search.db").ensure_ready() is True
+
+    async def whole():
+        yield [_doc(1, 1, "Budgets were cut"), _doc(2, 2, "Workforce plans")]
+
+    await engine.rebuild(whole())
+    assert await TantivyEngine(tmp_path / "search.db").ensure_ready() is False
+    assert await engine.count() == 2
+
+
 # --- the writer lock ---------------------------------------------------------------
 
 _HOLD = """
