@@ -61,22 +61,24 @@ class TantivyEngine:
     def _ensure_index(self, stale: bool) -> bool:
         """An empty generation when there is none, it is outdated, or SQLite's tables
         were just dropped as outdated: True then (the caller rebuilds), and on every
-        start until a rebuild has switched, if SQLite held passages (Layout's REBUILD)."""
-        pointer = self.layout.read()
-        if (
-            pointer is not None
-            and pointer.schema == tindex.SCHEMA_VERSION
-            and not stale
-            and self.layout.path(pointer).is_dir()
-        ):
-            return self.layout.needs_rebuild()
-        fresh = self.layout.create()
-        with closing(self.sqlite.connect()) as conn:
-            held = conn.execute("SELECT EXISTS (SELECT 1 FROM search_passage)").fetchone()[0]
-        if held:
-            self.layout.mark_rebuild(True)
-        self.layout.switch(fresh)
-        self.layout.remove_others(fresh)
+        start until a rebuild has switched, if SQLite held passages (Layout's REBUILD).
+        Under the layout's lock: another process starting at once sees the switch."""
+        with self.layout.locked():
+            pointer = self.layout.read()
+            if (
+                pointer is not None
+                and pointer.schema == tindex.SCHEMA_VERSION
+                and not stale
+                and self.layout.path(pointer).is_dir()
+            ):
+                return self.layout.needs_rebuild()
+            fresh = self.layout.create()
+            with closing(self.sqlite.connect()) as conn:
+                held = conn.execute("SELECT EXISTS (SELECT 1 FROM search_passage)").fetchone()
+            if held[0]:
+                self.layout.mark_rebuild(True)
+            self.layout.switch(fresh)
+            self.layout.remove_others(fresh)
         return True
 
     async def replace_documents(
@@ -138,14 +140,20 @@ class TantivyEngine:
         writer.wait_merging_threads()
         if self.layout.read() is None:  # no index in use yet: nobody else writes one
             store.swap_shadow(conn)
-            self.layout.switch(fresh)
-            self.layout.mark_rebuild(False)
+            self._point_to(fresh)
             return
         with tindex.writing(self.layout, self.writer_wait):
             store.swap_shadow(conn)
+            self._point_to(fresh)
+        with self.layout.locked():  # the old generation, once its writer is let go
+            pointer = self.layout.read()
+            if pointer is not None:
+                self.layout.remove_others(pointer)
+
+    def _point_to(self, fresh: Pointer) -> None:
+        with self.layout.locked():
             self.layout.switch(fresh)
             self.layout.mark_rebuild(False)
-        self.layout.remove_others(fresh)
 
     def _abandon(
         self, conn: sqlite3.Connection, writer: tantivy.IndexWriter, fresh: Pointer

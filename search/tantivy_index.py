@@ -21,6 +21,7 @@ tantivy allows one writer per index (a lock file); while another process holds i
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 import json
 import os
 import secrets
@@ -132,6 +133,19 @@ class Layout:
         if pointer is None or not self.path(pointer).is_dir():
             raise EngineUnavailable("the tantivy index is missing; ensure_ready creates it")
         return pointer
+
+    @contextmanager
+    def locked(self) -> Iterator[None]:
+        """The index directory to this process alone (an flock, across processes and
+        instances): processes starting at once create, switch and remove generations
+        one after another, so CURRENT never names a generation another removed."""
+        self.base.mkdir(parents=True, exist_ok=True)
+        with open(self.base / "LOCK", "a") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
 
     def create(self) -> Pointer:
         """A new, empty generation (not in use yet)."""

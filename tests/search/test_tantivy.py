@@ -2,7 +2,9 @@
 answers, and handles its own index: one writer across processes, deletes that
 delete, readers that follow commits and rebuilds."""
 
+import asyncio
 import itertools
+import multiprocessing
 import os
 import random
 import shutil
@@ -13,6 +15,7 @@ import threading
 import time
 from contextlib import closing
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 import tantivy
@@ -395,3 +398,51 @@ async def test_processes_writing_at_once_leave_both_stores_alike(engine, tmp_pat
     assert _documents(engine) == await engine.count() == 15
     assert len(await idset(engine, "budgets", limit=100)) == 15
     assert await idset(engine, "spare") == set()
+
+
+def _start_rounds(path: Path, first: bool, barrier, errors, rounds: int) -> None:
+    """One process starting `rounds` times at once with the others (spawned)."""
+
+    async def start() -> None:
+        engine = TantivyEngine(path)
+        try:
+            await engine.ensure_ready()
+            await engine.count()
+        except Exception as exc:
+            errors.put(repr(exc))
+        finally:
+            await engine.close()
+
+    for _ in range(rounds):
+        barrier.wait(30)
+        if first:  # an outdated index: every process replaces it at once
+            layout = tantivy_index.Layout(Path(f"{path}.tantivy"))
+            pointer = layout.read() or tantivy_index.Pointer("g-none")
+            layout.switch(tantivy_index.Pointer(pointer.generation, "old"))
+        barrier.wait(30)
+        asyncio.run(start())
+
+
+async def test_processes_starting_at_once_leave_one_index_in_use(engine, tmp_path):
+    await engine.replace_documents([1], [_doc(1, 1, "Budgets were cut")])
+    context = multiprocessing.get_context("spawn")
+    barrier, errors = context.Barrier(4), context.Queue()
+    starters = [
+        context.Process(
+            target=_start_rounds, args=(tmp_path / "search.db", n == 0, barrier, errors, 12)
+        )
+        for n in range(4)
+    ]
+    for p in starters:
+        p.start()
+    for p in starters:
+        p.join(90)
+        if p.exitcode is None:
+            p.kill()
+    found = []
+    while not errors.empty():
+        found.append(errors.get())
+    assert found == []
+    assert [p.exitcode for p in starters] == [0, 0, 0, 0]
+    current = engine.layout.current()  # CURRENT names a generation that is there
+    assert [p.name for p in engine.layout.base.glob("g-*")] == [current.generation]
