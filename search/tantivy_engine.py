@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import AsyncIterator, Sequence
-from contextlib import closing
+from contextlib import closing, suppress
 from pathlib import Path
 
 import anyio
@@ -136,13 +136,15 @@ class TantivyEngine:
     def _switch(
         self, conn: sqlite3.Connection, writer: tantivy.IndexWriter, fresh: Pointer
     ) -> None:
-        writer.commit()
-        writer.wait_merging_threads()
+        """The live writer's lock is taken before the rebuild's writer is committed
+        (which consumes it): a lock not had leaves the rebuild whole to abandon."""
         if self.layout.read() is None:  # no index in use yet: nobody else writes one
+            _finish(writer)
             store.swap_shadow(conn)
             self._point_to(fresh)
             return
         with tindex.writing(self.layout, self.writer_wait):
+            _finish(writer)
             store.swap_shadow(conn)
             self._point_to(fresh)
         with self.layout.locked():  # the old generation, once its writer is let go
@@ -158,14 +160,17 @@ class TantivyEngine:
     def _abandon(
         self, conn: sqlite3.Connection, writer: tantivy.IndexWriter, fresh: Pointer
     ) -> None:
+        """Called on the way out of a failed rebuild: raises nothing of its own, so
+        the rebuild's error is the one seen."""
         store.drop_shadow(conn)
-        try:
+        # A writer a failed commit left unusable (ValueError) or that a commit
+        # consumed (RuntimeError): nothing left to roll back.
+        with suppress(ValueError, RuntimeError):
             writer.rollback()
             writer.wait_merging_threads()
-        except ValueError:  # already dropped by a failed commit or switch
-            pass
-        if self.layout.read() != fresh:
-            self.layout.remove(fresh)
+        with self.layout.locked():
+            if self.layout.read() != fresh:
+                self.layout.remove(fresh)
 
     async def count(self) -> int:
         """The passages the tantivy index holds (prepare_index rebuilds when it holds
@@ -205,6 +210,11 @@ def _add(writer: tantivy.IndexWriter, docs: list[PassageDoc], commit: bool = Fal
         writer.add_document(document(doc))
     if docs or commit:
         writer.commit()
+
+
+def _finish(writer: tantivy.IndexWriter) -> None:
+    writer.commit()
+    writer.wait_merging_threads()
 
 
 def _fill(

@@ -349,6 +349,25 @@ async def test_a_write_gives_up_after_its_wait(engine, tmp_path):
     assert await idset(engine, "budgets") == {1}
 
 
+async def test_a_rebuild_that_cannot_switch_says_why_and_leaves_no_generation(engine, tmp_path):
+    await engine.replace_documents([1], [_doc(1, 1, "Budgets were cut")])
+    current = engine.layout.current()
+    impatient = TantivyEngine(tmp_path / "search.db", writer_wait=0.2)
+
+    async def batches():
+        yield [_doc(2, 2, "Workforce plans")]
+
+    proc = _hold_writer(engine, 5)
+    try:
+        with pytest.raises(EngineUnavailable, match="busy"):
+            await impatient.rebuild(batches())
+    finally:
+        proc.kill()
+        proc.wait()
+    assert [p.name for p in engine.layout.base.glob("g-*")] == [current.generation]
+    assert await idset(engine, "budgets") == {1}
+
+
 async def test_two_instances_in_one_process_take_turns(engine, tmp_path):
     other = TantivyEngine(tmp_path / "search.db")
     held, release = threading.Event(), threading.Event()
