@@ -20,8 +20,8 @@ from pathlib import Path
 import pytest
 import tantivy
 
-from search import tantivy_index
-from search.base import Filters, SearchRequest, SimilarRequest
+from search import tantivy_index, tantivy_search
+from search.base import FacetCount, Filters, SearchRequest, SimilarRequest
 from search.errors import EngineUnavailable, UnsupportedQuery
 from search.query import Phrase, prepare, relax
 from search.sqlite_fts import SqliteFtsEngine
@@ -300,6 +300,20 @@ async def test_a_rebuild_interrupted_after_an_empty_index_is_redone_later(engine
     await engine.rebuild(whole())
     assert await TantivyEngine(tmp_path / "search.db").ensure_ready() is False
     assert await engine.count() == 2
+
+
+async def test_facets_count_values_past_a_segment_s_best(engine, monkeypatch):
+    """A terms aggregation keeps a segment's best values only (10 x size by default):
+    a value below them in one segment and on top in another was counted too low."""
+    monkeypatch.setattr(tantivy_search, "FACET_FETCH", 2)
+    crowd = [_doc(p, 100 + p % 30, "Budgets", organisation=f"O{p % 30}") for p in range(60)]
+    crowd.append(_doc(100, 1, "Budgets", organisation="X"))  # X is last in this segment
+    await engine.replace_documents(sorted({d.document_id for d in crowd}), crowd)
+    later = [_doc(200 + n, 2, "Budgets", organisation="X") for n in range(5)]
+    await engine.replace_documents([2], later)  # another segment: X on top there
+    assert engine.reader.searcher().num_segments >= 2
+    result = await engine.search(SearchRequest(prepare("budgets"), facets=True, limit=1))
+    assert result.facets["organisation"][0] == FacetCount("X", 6)
 
 
 # --- the writer lock ---------------------------------------------------------------
