@@ -245,11 +245,15 @@ def writing(layout: Layout, wait: float = WRITER_WAIT) -> Iterator[tantivy.Index
         try:
             yield writer
         except BaseException:
-            with suppress(ValueError):  # a writer a failed commit left unusable
+            with suppress(ValueError, RuntimeError):  # a writer a failed commit left unusable
                 writer.rollback()
             raise
         finally:
             writer.wait_merging_threads()
+    except (ValueError, RuntimeError) as exc:
+        # tantivy's own errors (IO, a corrupt index, a consumed writer) are not
+        # SearchErrors: the outbox drain would not record them on its jobs.
+        raise EngineUnavailable(f"the tantivy index failed a write: {exc}") from exc
     finally:
         lock.release()
 

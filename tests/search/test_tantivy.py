@@ -382,6 +382,16 @@ async def test_a_rebuild_that_cannot_switch_says_why_and_leaves_no_generation(en
     assert await idset(engine, "budgets") == {1}
 
 
+async def test_a_failing_tantivy_write_is_an_unavailable_engine(engine):
+    """The outbox drain records SearchErrors on their jobs; tantivy raises ValueError."""
+    await engine.replace_documents([1], [_doc(1, 1, "Budgets were cut")])
+    (engine.layout.path(engine.layout.current()) / "meta.json").write_text("not json")
+    with pytest.raises(EngineUnavailable, match="tantivy index failed a write"):
+        await engine.replace_documents([2], [_doc(2, 2, "Workforce plans")])
+    with pytest.raises(EngineUnavailable, match="tantivy index failed a write"):
+        await engine.update_passages([_doc(1, 1, "Budgets were raised")])
+
+
 async def test_two_instances_in_one_process_take_turns(engine, tmp_path):
     other = TantivyEngine(tmp_path / "search.db")
     held, release = threading.Event(), threading.Event()
