@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import AsyncIterator, Sequence
-from contextlib import closing
+from contextlib import closing, suppress
 from pathlib import Path
 
 import anyio
@@ -60,18 +60,25 @@ class TantivyEngine:
 
     def _ensure_index(self, stale: bool) -> bool:
         """An empty generation when there is none, it is outdated, or SQLite's tables
-        were just dropped as outdated: True then (the caller rebuilds)."""
-        pointer = self.layout.read()
-        if (
-            pointer is not None
-            and pointer.schema == tindex.SCHEMA_VERSION
-            and not stale
-            and self.layout.path(pointer).is_dir()
-        ):
-            return False
-        fresh = self.layout.create()
-        self.layout.switch(fresh)
-        self.layout.remove_others(fresh)
+        were just dropped as outdated: True then (the caller rebuilds), and on every
+        start until a rebuild has switched, if SQLite held passages (Layout's REBUILD).
+        Under the layout's lock: another process starting at once sees the switch."""
+        with self.layout.locked():
+            pointer = self.layout.read()
+            if (
+                pointer is not None
+                and pointer.schema == tindex.SCHEMA_VERSION
+                and not stale
+                and self.layout.path(pointer).is_dir()
+            ):
+                return self.layout.needs_rebuild()
+            fresh = self.layout.create()
+            with closing(self.sqlite.connect()) as conn:
+                held = conn.execute("SELECT EXISTS (SELECT 1 FROM search_passage)").fetchone()
+            if held[0]:
+                self.layout.mark_rebuild(True)
+            self.layout.switch(fresh)
+            self.layout.remove_others(fresh)
         return True
 
     async def replace_documents(
@@ -129,34 +136,48 @@ class TantivyEngine:
     def _switch(
         self, conn: sqlite3.Connection, writer: tantivy.IndexWriter, fresh: Pointer
     ) -> None:
-        writer.commit()
-        writer.wait_merging_threads()
+        """The live writer's lock is taken before the rebuild's writer is committed
+        (which consumes it): a lock not had leaves the rebuild whole to abandon."""
         if self.layout.read() is None:  # no index in use yet: nobody else writes one
+            _finish(writer)
             store.swap_shadow(conn)
-            self.layout.switch(fresh)
+            self._point_to(fresh)
             return
         with tindex.writing(self.layout, self.writer_wait):
+            _finish(writer)
             store.swap_shadow(conn)
+            self._point_to(fresh)
+        with self.layout.locked():  # the old generation, once its writer is let go
+            pointer = self.layout.read()
+            if pointer is not None:
+                self.layout.remove_others(pointer)
+
+    def _point_to(self, fresh: Pointer) -> None:
+        with self.layout.locked():
             self.layout.switch(fresh)
-        self.layout.remove_others(fresh)
+            self.layout.mark_rebuild(False)
 
     def _abandon(
         self, conn: sqlite3.Connection, writer: tantivy.IndexWriter, fresh: Pointer
     ) -> None:
+        """Called on the way out of a failed rebuild: raises nothing of its own, so
+        the rebuild's error is the one seen."""
         store.drop_shadow(conn)
-        try:
+        # A writer a failed commit left unusable (ValueError) or that a commit
+        # consumed (RuntimeError): nothing left to roll back.
+        with suppress(ValueError, RuntimeError):
             writer.rollback()
             writer.wait_merging_threads()
-        except ValueError:  # already dropped by a failed commit or switch
-            pass
-        if self.layout.read() != fresh:
-            self.layout.remove(fresh)
+        with self.layout.locked():
+            if self.layout.read() != fresh:
+                self.layout.remove(fresh)
 
     async def count(self) -> int:
-        """SQLite's count, once the tantivy index is seen to open (the health check
-        asks this: a missing index is an unavailable engine, not a healthy one)."""
-        await anyio.to_thread.run_sync(self.reader.searcher)
-        return await self.sqlite.count()
+        """The passages the tantivy index holds (prepare_index rebuilds when it holds
+        none beside a full database; the health check sees a missing index as an
+        unavailable engine)."""
+        searcher = await anyio.to_thread.run_sync(self.reader.searcher)
+        return int(searcher.num_docs)
 
     async def search(self, request: SearchRequest) -> SearchResult:
         return await anyio.to_thread.run_sync(self._search, request)
@@ -189,6 +210,11 @@ def _add(writer: tantivy.IndexWriter, docs: list[PassageDoc], commit: bool = Fal
         writer.add_document(document(doc))
     if docs or commit:
         writer.commit()
+
+
+def _finish(writer: tantivy.IndexWriter) -> None:
+    writer.commit()
+    writer.wait_merging_threads()
 
 
 def _fill(

@@ -4,8 +4,11 @@ owns the engine).
 
 Layout: `<database>.tantivy/` holds generations (`g-<hex>/`, each a tantivy index)
 and `CURRENT`, which names the generation in use and the schema it was written
-with. A rebuild fills a new generation and switches CURRENT at the end (os.replace,
-atomic); readers look at CURRENT before each search, so every process follows it.
+with. `REBUILD` marks a generation created empty while SQLite held passages: every
+start reports the index stale until a rebuild has switched (a caller that does not
+rebuild, as the CLI's search, leaves it for the next start). A rebuild fills a new
+generation and switches CURRENT at the end (os.replace, atomic); readers look at
+CURRENT before each search, so every process follows it.
 
 The text fields hold exactly the `exact` and `stem` strings FTS5 indexes
 (search.sqlite_store.fts_columns), split at spaces by tantivy's `whitespace`
@@ -18,6 +21,7 @@ tantivy allows one writer per index (a lock file); while another process holds i
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 import json
 import os
 import secrets
@@ -130,6 +134,19 @@ class Layout:
             raise EngineUnavailable("the tantivy index is missing; ensure_ready creates it")
         return pointer
 
+    @contextmanager
+    def locked(self) -> Iterator[None]:
+        """The index directory to this process alone (an flock, across processes and
+        instances): processes starting at once create, switch and remove generations
+        one after another, so CURRENT never names a generation another removed."""
+        self.base.mkdir(parents=True, exist_ok=True)
+        with open(self.base / "LOCK", "a") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
     def create(self) -> Pointer:
         """A new, empty generation (not in use yet)."""
         pointer = Pointer(f"g-{secrets.token_hex(6)}")
@@ -148,6 +165,17 @@ class Layout:
         for child in self.base.glob("g-*"):
             if child.name != keep.generation:
                 shutil.rmtree(child, ignore_errors=True)
+
+    def mark_rebuild(self, needed: bool) -> None:
+        mark = self.base / "REBUILD"
+        if needed:
+            self.base.mkdir(parents=True, exist_ok=True)
+            mark.touch()
+        else:
+            mark.unlink(missing_ok=True)
+
+    def needs_rebuild(self) -> bool:
+        return (self.base / "REBUILD").exists()
 
     def remove(self, pointer: Pointer) -> None:
         shutil.rmtree(self.path(pointer), ignore_errors=True)
@@ -217,11 +245,15 @@ def writing(layout: Layout, wait: float = WRITER_WAIT) -> Iterator[tantivy.Index
         try:
             yield writer
         except BaseException:
-            with suppress(ValueError):  # a writer a failed commit left unusable
+            with suppress(ValueError, RuntimeError):  # a writer a failed commit left unusable
                 writer.rollback()
             raise
         finally:
             writer.wait_merging_threads()
+    except (ValueError, RuntimeError) as exc:
+        # tantivy's own errors (IO, a corrupt index, a consumed writer) are not
+        # SearchErrors: the outbox drain would not record them on its jobs.
+        raise EngineUnavailable(f"the tantivy index failed a write: {exc}") from exc
     finally:
         lock.release()
 

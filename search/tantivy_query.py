@@ -7,7 +7,7 @@ meaning sqlite_fts.to_match gives them in FTS5:
 - a phrase is a phrase in `exact`; "a b"~N is FTS5's NEAR(a b, N), the words in
   ANY order with at most N words between the first and the last: tantivy's slop
   keeps the order (a swap costs 2), so it is an OR of phrases, one per word order
-  (n! of them: fine for the few words a proximity search has);
+  (n! of them, so at most MAX_NEAR_WORDS words: more is refused);
 - minimum_should_match is tantivy's own (FTS5 needs AND groups for it).
 
 Filters score nothing: FTS5's bm25 ranks by the text alone.
@@ -28,6 +28,11 @@ from search.query import And, Node, Not, Or, Phrase, Term
 from search.tantivy_index import SCHEMA, day
 
 Clause = tuple[Occur, Query]
+
+# NEAR is one phrase per word order. On 100k texts of 30 words from 50 (dense: the
+# worst case), 4 words (24 phrases) search in 20 ms, 5 (120) in 108 ms, 6 in 600 ms,
+# 9 took 9 s and 1.2 GB: beyond 4 words a search could stall a worker.
+MAX_NEAR_WORDS = 4
 
 
 def compile_request(
@@ -96,6 +101,12 @@ def phrase(node: Phrase) -> Query:
     # S matches words in its order within a span of S + n - 1, and in another order
     # only within less: so S = N + 2 - n, and nothing when that is negative
     # (tests/search/test_tantivy.py compares both engines on every order).
+    if len(node.words) > MAX_NEAR_WORDS:
+        raise UnsupportedQuery(
+            f"a proximity search ('\"...\"~{node.slop}') takes at most {MAX_NEAR_WORDS} "
+            f"words on the tantivy engine, not {len(node.words)}; "
+            "drop a word or search the phrase without ~"
+        )
     slop = node.slop + 2 - len(node.words)
     if slop < 0:
         return Query.empty_query()

@@ -34,6 +34,10 @@ from search.tantivy_query import compile_request
 # Buckets asked per facet field: the FACET_SIZE best are cut here by (count, value),
 # the embedded engine's order (tantivy orders ties of a count its own way).
 FACET_FETCH = 1000
+# Values each segment hands on to the merge: every one. tantivy's default (10 x size)
+# drops a segment's rarer values before the segments are summed, so a value rare in
+# one segment and frequent in another was counted too low.
+SEGMENT_FETCH = 2**31 - 1
 # The facets of a search are counted beside its ranking, on another core (tantivy
 # lets go of the GIL while it searches).
 _POOL = ThreadPoolExecutor(max_workers=4, thread_name_prefix="tantivy-facets")
@@ -156,7 +160,10 @@ def _count(result: tantivy.SearchResult) -> int:
 
 def facets(searcher: tantivy.Searcher, query: tantivy.Query) -> dict[str, tuple[FacetCount, ...]]:
     """The FACET_SIZE most frequent values of each facet field among the matches."""
-    aggs = {name: {"terms": {"field": name, "size": FACET_FETCH}} for name in FACET_FIELDS}
+    aggs = {
+        name: {"terms": {"field": name, "size": FACET_FETCH, "segment_size": SEGMENT_FETCH}}
+        for name in FACET_FIELDS
+    }
     found = searcher.aggregate(query, aggs)
     out: dict[str, tuple[FacetCount, ...]] = {}
     for name in FACET_FIELDS:

@@ -2,7 +2,9 @@
 answers, and handles its own index: one writer across processes, deletes that
 delete, readers that follow commits and rebuilds."""
 
+import asyncio
 import itertools
+import multiprocessing
 import os
 import random
 import shutil
@@ -13,13 +15,14 @@ import threading
 import time
 from contextlib import closing
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 import tantivy
 
-from search import tantivy_index
-from search.base import Filters, SearchRequest, SimilarRequest
-from search.errors import EngineUnavailable
+from search import tantivy_index, tantivy_search
+from search.base import FacetCount, Filters, SearchRequest, SimilarRequest
+from search.errors import EngineUnavailable, UnsupportedQuery
 from search.query import Phrase, prepare, relax
 from search.sqlite_fts import SqliteFtsEngine
 from search.tantivy_engine import TantivyEngine
@@ -128,6 +131,16 @@ async def test_two_word_proximity_matches_as_fts5_near_in_every_order(tmp_path):
             request = SearchRequest(Phrase(words, slop), limit=500)
             want, got = await sqlite.search(request), await tantivy_engine.search(request)
             assert {h.passage_id for h in got.hits} == {h.passage_id for h in want.hits}
+
+
+async def test_proximity_over_too_many_words_is_refused(engine):
+    """NEAR is an OR over every word order (n! phrases): 9 words took 9 s and 1.2 GB."""
+    await engine.replace_documents([1], [_doc(1, 1, "alpha beta gamma delta epsilon zeta")])
+    assert await idset(engine, '"delta gamma beta alpha"~10') == {1}
+    with pytest.raises(UnsupportedQuery, match="at most 4 words"):
+        await idset(engine, '"alpha beta gamma delta epsilon"~10')
+    # A plain phrase has no word orders to try: any length.
+    assert await idset(engine, '"alpha beta gamma delta epsilon zeta"') == {1}
 
 
 async def test_similar_finds_what_the_embedded_engine_finds(both):
@@ -256,6 +269,53 @@ async def test_a_missing_index_is_an_unavailable_engine(engine):
     assert await idset(engine, "budgets") == set()
 
 
+async def test_an_index_created_empty_beside_full_sqlite_is_rebuilt_later(engine, tmp_path):
+    """The CLI's ensure_ready creates a missing index and does not rebuild: a later
+    start must still see that the index lacks what SQLite holds."""
+    await engine.replace_documents([1], [_doc(1, 1, "Budgets were cut")])
+    shutil.rmtree(engine.layout.base)
+    assert await TantivyEngine(tmp_path / "search.db").ensure_ready() is True  # not rebuilt
+    later = TantivyEngine(tmp_path / "search.db")
+    assert await later.ensure_ready() is True
+    assert await later.count() == 0
+
+
+async def test_a_rebuild_interrupted_after_an_empty_index_is_redone_later(engine, tmp_path):
+    await engine.replace_documents([1], [_doc(1, 1, "Budgets were cut")])
+    engine.layout.switch(tantivy_index.Pointer(engine.layout.current().generation, "old"))
+    assert await engine.ensure_ready() is True  # an empty index, a rebuild to come
+
+    async def batches():
+        yield [_doc(1, 1, "Budgets were cut")]
+        raise RuntimeError("the process stopped")
+
+    await engine.replace_documents([2], [_doc(2, 2, "Workforce plans")])  # a live write
+    with pytest.raises(RuntimeError):
+        await engine.rebuild(batches())
+    assert await TantivyEngine(tmp_path / "search.db").ensure_ready() is True
+
+    async def whole():
+        yield [_doc(1, 1, "Budgets were cut"), _doc(2, 2, "Workforce plans")]
+
+    await engine.rebuild(whole())
+    assert await TantivyEngine(tmp_path / "search.db").ensure_ready() is False
+    assert await engine.count() == 2
+
+
+async def test_facets_count_values_past_a_segment_s_best(engine, monkeypatch):
+    """A terms aggregation keeps a segment's best values only (10 x size by default):
+    a value below them in one segment and on top in another was counted too low."""
+    monkeypatch.setattr(tantivy_search, "FACET_FETCH", 2)
+    crowd = [_doc(p, 100 + p % 30, "Budgets", organisation=f"O{p % 30}") for p in range(60)]
+    crowd.append(_doc(100, 1, "Budgets", organisation="X"))  # X is last in this segment
+    await engine.replace_documents(sorted({d.document_id for d in crowd}), crowd)
+    later = [_doc(200 + n, 2, "Budgets", organisation="X") for n in range(5)]
+    await engine.replace_documents([2], later)  # another segment: X on top there
+    assert engine.reader.searcher().num_segments >= 2
+    result = await engine.search(SearchRequest(prepare("budgets"), facets=True, limit=1))
+    assert result.facets["organisation"][0] == FacetCount("X", 6)
+
+
 # --- the writer lock ---------------------------------------------------------------
 
 _HOLD = """
@@ -301,6 +361,35 @@ async def test_a_write_gives_up_after_its_wait(engine, tmp_path):
     assert await engine.count() == 0  # nothing half-written: SQLite was never touched
     await impatient.replace_documents([1], [_doc(1, 1, "Budgets were cut")])
     assert await idset(engine, "budgets") == {1}
+
+
+async def test_a_rebuild_that_cannot_switch_says_why_and_leaves_no_generation(engine, tmp_path):
+    await engine.replace_documents([1], [_doc(1, 1, "Budgets were cut")])
+    current = engine.layout.current()
+    impatient = TantivyEngine(tmp_path / "search.db", writer_wait=0.2)
+
+    async def batches():
+        yield [_doc(2, 2, "Workforce plans")]
+
+    proc = _hold_writer(engine, 5)
+    try:
+        with pytest.raises(EngineUnavailable, match="busy"):
+            await impatient.rebuild(batches())
+    finally:
+        proc.kill()
+        proc.wait()
+    assert [p.name for p in engine.layout.base.glob("g-*")] == [current.generation]
+    assert await idset(engine, "budgets") == {1}
+
+
+async def test_a_failing_tantivy_write_is_an_unavailable_engine(engine):
+    """The outbox drain records SearchErrors on their jobs; tantivy raises ValueError."""
+    await engine.replace_documents([1], [_doc(1, 1, "Budgets were cut")])
+    (engine.layout.path(engine.layout.current()) / "meta.json").write_text("not json")
+    with pytest.raises(EngineUnavailable, match="tantivy index failed a write"):
+        await engine.replace_documents([2], [_doc(2, 2, "Workforce plans")])
+    with pytest.raises(EngineUnavailable, match="tantivy index failed a write"):
+        await engine.update_passages([_doc(1, 1, "Budgets were raised")])
 
 
 async def test_two_instances_in_one_process_take_turns(engine, tmp_path):
@@ -352,3 +441,51 @@ async def test_processes_writing_at_once_leave_both_stores_alike(engine, tmp_pat
     assert _documents(engine) == await engine.count() == 15
     assert len(await idset(engine, "budgets", limit=100)) == 15
     assert await idset(engine, "spare") == set()
+
+
+def _start_rounds(path: Path, first: bool, barrier, errors, rounds: int) -> None:
+    """One process starting `rounds` times at once with the others (spawned)."""
+
+    async def start() -> None:
+        engine = TantivyEngine(path)
+        try:
+            await engine.ensure_ready()
+            await engine.count()
+        except Exception as exc:
+            errors.put(repr(exc))
+        finally:
+            await engine.close()
+
+    for _ in range(rounds):
+        barrier.wait(30)
+        if first:  # an outdated index: every process replaces it at once
+            layout = tantivy_index.Layout(Path(f"{path}.tantivy"))
+            pointer = layout.read() or tantivy_index.Pointer("g-none")
+            layout.switch(tantivy_index.Pointer(pointer.generation, "old"))
+        barrier.wait(30)
+        asyncio.run(start())
+
+
+async def test_processes_starting_at_once_leave_one_index_in_use(engine, tmp_path):
+    await engine.replace_documents([1], [_doc(1, 1, "Budgets were cut")])
+    context = multiprocessing.get_context("spawn")
+    barrier, errors = context.Barrier(4), context.Queue()
+    starters = [
+        context.Process(
+            target=_start_rounds, args=(tmp_path / "search.db", n == 0, barrier, errors, 12)
+        )
+        for n in range(4)
+    ]
+    for p in starters:
+        p.start()
+    for p in starters:
+        p.join(90)
+        if p.exitcode is None:
+            p.kill()
+    found = []
+    while not errors.empty():
+        found.append(errors.get())
+    assert found == []
+    assert [p.exitcode for p in starters] == [0, 0, 0, 0]
+    current = engine.layout.current()  # CURRENT names a generation that is there
+    assert [p.name for p in engine.layout.base.glob("g-*")] == [current.generation]
