@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The Python suite on both databases at once: two pytest processes, one with
 # EVIDENCE_TEST_DB=sqlite, one with EVIDENCE_TEST_DB=postgresql. The app's tests run on
-# the default embedded search engine (SQLite FTS5) in the first and on the tantivy
+# the default embedded search engine (tantivy) in the first and on the SQLite FTS5
 # engine in the second (EVIDENCE_TEST_SEARCH), so the whole suite runs on each; the
 # search contract (tests/search) runs every engine in both. A test spends most of
 # its time waiting (for PostgreSQL, Elasticsearch, Chromium, a subprocess, the disk),
@@ -29,21 +29,21 @@ run() {  # run <database> <embedded search engine> <pytest arguments...>
 # The log keeps colours when it will be shown on a terminal.
 color=no
 [ -t 1 ] && color=yes
-run postgresql tantivy --color="$color" "$@" >"$pg_log" 2>&1 &
+run postgresql sqlite --color="$color" "$@" >"$pg_log" 2>&1 &
 pg_pid=$!
 # Ctrl-C or a failure here must not leave the PostgreSQL run behind.
 trap 'kill "$pg_pid" 2>/dev/null' EXIT
 
-echo "== test suite on SQLite, search on FTS5 (PostgreSQL with tantivy runs alongside; its output follows) =="
-run sqlite sqlite "$@"
+echo "== test suite on SQLite, search on tantivy (PostgreSQL with FTS5 runs alongside; its output follows) =="
+run sqlite tantivy "$@"
 sqlite_status=$?
 
-echo "== test suite on PostgreSQL, search on tantivy (log: $pg_log) =="
+echo "== test suite on PostgreSQL, search on FTS5 (log: $pg_log) =="
 tail -n +1 --pid="$pg_pid" -f "$pg_log"
 wait "$pg_pid"
 pg_status=$?
 trap - EXIT
 
 verdict() { [ "$1" = 0 ] && echo "passed" || echo "FAILED (exit $1)"; }
-echo "== Python suite: SQLite + FTS5 $(verdict "$sqlite_status"), PostgreSQL + tantivy $(verdict "$pg_status") =="
+echo "== Python suite: SQLite + tantivy $(verdict "$sqlite_status"), PostgreSQL + FTS5 $(verdict "$pg_status") =="
 [ "$sqlite_status" = 0 ] && [ "$pg_status" = 0 ]

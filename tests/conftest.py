@@ -30,7 +30,7 @@ CONSTITUTION_DOCX = (
 # (a real server, started by tests/postgres/start.sh; each test gets its own database).
 TEST_DB = os.environ.get("EVIDENCE_TEST_DB", "sqlite")
 # The embedded search engine the app's tests run on (tests/search runs every engine).
-TEST_SEARCH = os.environ.get("EVIDENCE_TEST_SEARCH", "sqlite")
+TEST_SEARCH = os.environ.get("EVIDENCE_TEST_SEARCH", "tantivy")
 PG_ADMIN_URL = os.environ.get(
     "EVIDENCE_TEST_PG_URL", "postgresql://postgres@127.0.0.1:54329/postgres"
 )

@@ -15,7 +15,12 @@ class Settings(BaseSettings):
 
     evidence_data_dir: Path = Field(default=Path("./data"))
     database_url: str | None = None
-    search_engine: Literal["sqlite", "tantivy", "elasticsearch"] = "sqlite"
+    # Embedded, no server to run: "tantivy" (the search store's tables in SQLite, its
+    # text index in tantivy beside the database: top-k ranking, so it stays fast at a
+    # million passages) or "sqlite" (the same tables with SQLite FTS5, which scores
+    # every match; its proximity is FTS5's NEAR for any number of words). Or an
+    # "elasticsearch" node or cluster. README, "The search engines".
+    search_engine: Literal["sqlite", "tantivy", "elasticsearch"] = "tantivy"
     elasticsearch_url: str = "http://127.0.0.1:9200"
     elasticsearch_index_prefix: str = "evidence"
     # An existing cluster (README: "Elasticsearch cluster"): an API key (the encoded
