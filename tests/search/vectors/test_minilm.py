@@ -66,8 +66,8 @@ def test_rrf_sums_reciprocal_ranks_and_breaks_ties_by_id():
 
 
 def test_runs_on_several_threads_give_the_same_vectors_as_one() -> None:
-    """Passages are embedded by one run per core at once, a query by a session of its
-    own that splits each operator over the cores: neither may change a vector."""
+    """Passages are embedded by one run per core at once, each run on one thread:
+    how many run at once, and where a text falls among the runs, change no vector."""
     texts = [f"Item {i}: the board {'meets in public and ' * (i % 9)}decides." for i in range(30)]
     one, many = MiniLmEmbedder(threads=1), MiniLmEmbedder(threads=3)
     assert np.array_equal(one.embed(texts), many.embed(texts))
