@@ -64,6 +64,7 @@ def without_softmax_nan_guards(model: bytes) -> tuple[bytes, int]:
             and test.op_type == "IsNaN"
             and list(test.input) == [node.input[2]]
             and uses[node.input[0]] == 1  # the IsNaN feeds this Where only
+            and uses[node.output[0]] > 0  # not a graph output, whose name must stay
             and probs is not None
             and probs.op_type == "Softmax"
         ):

@@ -34,17 +34,25 @@ def test_without_the_guards_the_model_gives_the_same_numbers() -> None:
     assert np.array_equal(outputs[0], outputs[1])
 
 
-def test_a_guard_whose_test_is_used_elsewhere_is_kept() -> None:
+def _graph(*nodes: tuple[str, list[str], str]) -> bytes:
     model = _model_class()()
-    for op, inputs, output in [
-        ("Softmax", ["x"], "p"),
-        ("IsNaN", ["p"], "nan"),
-        ("Where", ["nan", "zero", "p"], "guarded"),
-        ("Not", ["nan"], "other use"),
-    ]:
+    for op, inputs, output in nodes:
         model.graph.node.add(op_type=op, input=inputs, output=[output])
-    data = model.SerializeToString()
-    assert without_softmax_nan_guards(data) == (data, 0)
-    del model.graph.node[3]
-    edited, dropped = without_softmax_nan_guards(model.SerializeToString())
-    assert dropped == 1 and _op_types(edited) == ["Softmax"]
+    return bytes(model.SerializeToString())
+
+
+GUARD = [("Softmax", ["x"], "p"), ("IsNaN", ["p"], "nan"), ("Where", ["nan", "zero", "p"], "q")]
+
+
+def test_a_guard_goes_and_its_reader_reads_the_probabilities() -> None:
+    edited, dropped = without_softmax_nan_guards(_graph(*GUARD, ("MatMul", ["q", "v"], "out")))
+    nodes = _model_class().FromString(edited).graph.node
+    assert dropped == 1 and [n.op_type for n in nodes] == ["Softmax", "MatMul"]
+    assert list(nodes[1].input) == ["p", "v"]
+
+
+def test_guards_stay_when_their_test_or_result_is_used_otherwise() -> None:
+    other_test_use = _graph(*GUARD, ("MatMul", ["q", "v"], "out"), ("Not", ["nan"], "n"))
+    assert without_softmax_nan_guards(other_test_use) == (other_test_use, 0)
+    graph_output = _graph(*GUARD)  # nothing reads q: the graph's output, named q
+    assert without_softmax_nan_guards(graph_output) == (graph_output, 0)
