@@ -4,7 +4,7 @@ import numpy as np
 
 from search.vectors.embedder import load_embedder
 from search.vectors.fusion import reciprocal_rank_fusion
-from search.vectors.minilm import model_files
+from search.vectors.minilm import MiniLmEmbedder, model_files
 
 
 def test_weights_and_tokenizer_ship_in_packages():
@@ -63,3 +63,13 @@ def test_rrf_sums_reciprocal_ranks_and_breaks_ties_by_id():
     assert [pid for pid, _ in fused] == [3, 2, 1, 4]
     assert fused[1][1] == 2 / 62 and fused[0][1] == 1 / 63 + 1 / 61
     assert reciprocal_rank_fusion([[5], [6]]) == [(5, 1 / 61), (6, 1 / 61)]
+
+
+def test_runs_on_several_threads_give_the_same_vectors_as_one() -> None:
+    """Passages are embedded by one run per core at once, each run on one thread:
+    how many run at once, and where a text falls among the runs, change no vector."""
+    texts = [f"Item {i}: the board {'meets in public and ' * (i % 9)}decides." for i in range(30)]
+    one, many = MiniLmEmbedder(threads=1), MiniLmEmbedder(threads=3)
+    assert np.array_equal(one.embed(texts), many.embed(texts))
+    query = "members who keep missing meetings lose their seat"
+    assert np.array_equal(many.embed_query(query), one.embed([query])[0])
