@@ -10,7 +10,9 @@ embedding model and is reported beside it, without a target of its own. CPU time
 `python -X importtime` of each command goes to benchmarks/out/, with the slowest
 imports printed, so a regression names its culprit.
 
-    .venv/bin/python benchmarks/cli_start.py [--runs 15]
+    .venv/bin/python benchmarks/cli_start.py [--runs 15] [--engine tantivy|sqlite]
+
+`--engine`: the embedded search engine the index is in (default: the app's, tantivy).
 """
 
 from __future__ import annotations
@@ -80,6 +82,7 @@ def _machine() -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--engine", choices=("tantivy", "sqlite"), default="tantivy")
     opts = parser.parse_args()
     # Our modules' bytecode, as an installed package (or any earlier run) has it: with
     # PYTHONDONTWRITEBYTECODE set and no __pycache__, every run would compile ~50
@@ -91,7 +94,7 @@ def main() -> int:
         stdout=subprocess.DEVNULL,
     )
     with tempfile.TemporaryDirectory() as tmp:
-        env = {**os.environ, "EVIDENCE_DATA_DIR": tmp, "SEARCH_ENGINE": "sqlite"}
+        env = {**os.environ, "EVIDENCE_DATA_DIR": tmp, "SEARCH_ENGINE": opts.engine}
         env.pop("DATABASE_URL", None)
         subprocess.run(
             [*EVIDENCE, "ingest", str(TRANSCRIPT), "--source-type", "interview"],
@@ -120,8 +123,9 @@ def main() -> int:
         "load_before": [round(x, 2) for x in load_before],
         "load_after": [round(x, 2) for x in load_after],
         "runs": opts.runs,
+        "engine": opts.engine,
     }
-    print(f"{result['date']}, {result['machine']}")
+    print(f"{result['date']}, {result['machine']}, search engine {opts.engine}")
     print(f"load average before {load_before[0]:.2f}, after {load_after[0]:.2f}\n")
     ok = True
     for name, runs in timings.items():
