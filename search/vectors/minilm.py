@@ -32,7 +32,7 @@ MAX_TOKENS = 128
 # scale for the whole run, so a text run with others got another vector than alone
 # (the order-independence test failed at runs of 4); alone, a vector depends on its
 # text only, a query's equals the same passage's, and no run is padded. It costs about
-# 10 % more CPU than runs of 4 and holds less memory (README, "Embedding throughput").
+# 6 % more CPU than runs of 4 and holds 80 MB less memory (README, "Embedding throughput").
 BATCH = 1
 # The weight products run on int8 activations too (int8_matmul.py): other vectors than
 # the fp32 products gave, so a new identity and a re-embedding (README, "Embedding throughput").
