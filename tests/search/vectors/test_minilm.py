@@ -19,7 +19,9 @@ def test_vectors_are_normalised_and_order_independent():
     assert together.shape == (3, 384) and together.dtype == np.float32
     assert np.allclose(np.linalg.norm(together, axis=1), 1.0, atol=1e-4)
     alone = np.stack([model.embed([t])[0] for t in texts])
-    assert np.allclose(together, alone, atol=1e-4)  # batching and padding change nothing
+    # Each text runs alone (the int8 products' activation scale is per run), so
+    # what else is embedded with it changes nothing, to the bit.
+    assert np.array_equal(together, alone)
 
 
 def test_text_past_max_tokens_changes_nothing():
