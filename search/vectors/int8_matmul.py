@@ -8,9 +8,8 @@ activations are quantised to uint8 per run (one scale per run) and multiplied in
 integers (VNNI where the CPU has it). The weights are used as shipped, not quantised
 again; the vectors move (README, "Embedding throughput"), so the model identity does.
 
-ONNX files are protobuf; as in nan_guard.py only the fields used are declared
-(numbers from the ONNX specification) and every other field is kept as read, so
-this needs no `onnx` package. The same input gives the same bytes.
+ONNX files are protobuf, read through search/vectors/onnx_proto.py (no `onnx`
+package). The same input gives the same bytes.
 """
 
 from __future__ import annotations
@@ -18,61 +17,16 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from google.protobuf import descriptor_pb2, descriptor_pool, message_factory
+from search.vectors.onnx_proto import model_class
 
-_F = descriptor_pb2.FieldDescriptorProto
 _FLOAT, _INT8 = 1, 3  # TensorProto.DataType
 _MS = "com.microsoft"
-# (field, number, type, message type or None, repeated)
-_LAYOUT: dict[str, list[tuple[str, int, int, str | None, bool]]] = {
-    "Node": [
-        ("input", 1, _F.TYPE_STRING, None, True),
-        ("output", 2, _F.TYPE_STRING, None, True),
-        ("name", 3, _F.TYPE_STRING, None, False),
-        ("op_type", 4, _F.TYPE_STRING, None, False),
-        ("domain", 7, _F.TYPE_STRING, None, False),
-    ],
-    "Tensor": [
-        ("dims", 1, _F.TYPE_INT64, None, True),
-        ("data_type", 2, _F.TYPE_INT32, None, False),
-        ("name", 8, _F.TYPE_STRING, None, False),
-        ("raw_data", 9, _F.TYPE_BYTES, None, False),
-    ],
-    "Graph": [
-        ("node", 1, _F.TYPE_MESSAGE, "Node", True),
-        ("initializer", 5, _F.TYPE_MESSAGE, "Tensor", True),
-    ],
-    "OpsetId": [
-        ("domain", 1, _F.TYPE_STRING, None, False),
-        ("version", 2, _F.TYPE_INT64, None, False),
-    ],
-    "Model": [
-        ("graph", 7, _F.TYPE_MESSAGE, "Graph", False),
-        ("opset_import", 8, _F.TYPE_MESSAGE, "OpsetId", True),
-    ],
-}
-
-
-def _model_class() -> Any:
-    file = descriptor_pb2.FileDescriptorProto(
-        name="evidence_onnx_int8.proto", package="evidence_onnx_int8", syntax="proto3"
-    )
-    for name, fields in _LAYOUT.items():
-        message = file.message_type.add(name=name)
-        for field, number, kind, of, repeated in fields:
-            entry = message.field.add(name=field, number=number, type=kind)
-            entry.label = _F.LABEL_REPEATED if repeated else _F.LABEL_OPTIONAL
-            if of:
-                entry.type_name = f".evidence_onnx_int8.{of}"
-    pool = descriptor_pool.DescriptorPool()
-    pool.Add(file)
-    return message_factory.GetMessageClass(pool.FindMessageTypeByName("evidence_onnx_int8.Model"))
 
 
 def with_int8_matmuls(model: bytes) -> tuple[bytes, int]:
     """The model with each MatMul(x, Mul(Cast(int8 initializer), per-column scale))
     replaced by DynamicQuantizeMatMul(x, int8, scale), and how many were replaced."""
-    parsed = _model_class().FromString(model)
+    parsed = model_class().FromString(model)
     graph = parsed.graph
     nodes = list(graph.node)
     made_by = {out: node for node in nodes for out in node.output}

@@ -6,12 +6,13 @@ from __future__ import annotations
 import numpy as np
 import onnxruntime as ort
 
-from search.vectors.int8_matmul import _model_class, with_int8_matmuls
+from search.vectors.int8_matmul import with_int8_matmuls
 from search.vectors.minilm import model_files
+from search.vectors.onnx_proto import model_class
 
 
 def _op_types(model: bytes) -> list[str]:
-    return [node.op_type for node in _model_class().FromString(model).graph.node]
+    return [node.op_type for node in model_class().FromString(model).graph.node]
 
 
 def test_every_weight_product_of_the_shipped_model_goes_int8_and_nothing_else() -> None:
@@ -40,7 +41,7 @@ def test_the_int8_products_stay_close_to_the_fp32_ones() -> None:
 
 
 def _graph(shared_weight: bool) -> bytes:
-    model = _model_class()()
+    model = model_class()()
     graph = model.graph
     weight = graph.initializer.add(name="w", data_type=3, raw_data=bytes(6))
     weight.dims.extend([2, 3])
@@ -56,7 +57,7 @@ def _graph(shared_weight: bool) -> bytes:
 
 def test_a_product_goes_int8_only_when_nothing_else_reads_its_weight() -> None:
     edited, replaced = with_int8_matmuls(_graph(shared_weight=False))
-    parsed = _model_class().FromString(edited)
+    parsed = model_class().FromString(edited)
     (node,) = parsed.graph.node
     assert replaced == 1 and node.op_type == "DynamicQuantizeMatMul"
     assert list(node.input) == ["x", "w", "s"] and list(node.output) == ["y"]

@@ -7,11 +7,12 @@ import numpy as np
 import onnxruntime as ort
 
 from search.vectors.minilm import model_files
-from search.vectors.nan_guard import _model_class, without_softmax_nan_guards
+from search.vectors.nan_guard import without_softmax_nan_guards
+from search.vectors.onnx_proto import model_class
 
 
 def _op_types(model: bytes) -> list[str]:
-    return [node.op_type for node in _model_class().FromString(model).graph.node]
+    return [node.op_type for node in model_class().FromString(model).graph.node]
 
 
 def test_the_shipped_model_loses_one_guard_per_layer_and_nothing_else() -> None:
@@ -35,7 +36,7 @@ def test_without_the_guards_the_model_gives_the_same_numbers() -> None:
 
 
 def _graph(*nodes: tuple[str, list[str], str]) -> bytes:
-    model = _model_class()()
+    model = model_class()()
     for op, inputs, output in nodes:
         model.graph.node.add(op_type=op, input=inputs, output=[output])
     return bytes(model.SerializeToString())
@@ -46,7 +47,7 @@ GUARD = [("Softmax", ["x"], "p"), ("IsNaN", ["p"], "nan"), ("Where", ["nan", "ze
 
 def test_a_guard_goes_and_its_reader_reads_the_probabilities() -> None:
     edited, dropped = without_softmax_nan_guards(_graph(*GUARD, ("MatMul", ["q", "v"], "out")))
-    nodes = _model_class().FromString(edited).graph.node
+    nodes = model_class().FromString(edited).graph.node
     assert dropped == 1 and [n.op_type for n in nodes] == ["Softmax", "MatMul"]
     assert list(nodes[1].input) == ["p", "v"]
 
