@@ -85,7 +85,9 @@ def create_app(settings: Settings | None = None, *, embedded_worker: bool = Fals
     openapi.install(app)
     app.add_middleware(GuardJson)
     # JSON compresses ~5x: a long document's text is megabytes (event streams are left alone).
-    app.add_middleware(GZipMiddleware, minimum_size=2048)
+    # Level 5, not Starlette's 9: a page of search hits (28 KB) in 0.23 ms instead of 0.35,
+    # 1.4 % larger.
+    app.add_middleware(GZipMiddleware, minimum_size=2048, compresslevel=5)
     # An oversized body is refused before anything else reads it.
     app.add_middleware(LimitBody, limits=_upload_limits(settings), default=_OTHER_BODIES)
     # Around everything: every answer, early refusals included, gets the headers.

@@ -30,6 +30,7 @@ from dataclasses import dataclass, field, replace
 from sqlalchemy import ColumnElement, or_
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
+from sqlmodel.sql.expression import SelectOfScalar
 
 from backend.annotations.models import Annotation
 from search.base import Filters, OwnCodings
@@ -102,12 +103,14 @@ def operator(project_id: int) -> Viewer:
     return Viewer(project_id, None)
 
 
-async def viewer_for(session: AsyncSession, project_id: int, user_id: int) -> Viewer:
+def blind_documents(project_id: int, user_id: int) -> SelectOfScalar[int]:
+    """The documents of the project's open blind rounds that the user codes: where
+    they see only their own annotations."""
     # Imported here: only a signed-in user's view asks about rounds; the operator's
     # (`evidence search`, exports) sees everything and need not build their models.
     from backend.rounds.models import CodingRound, RoundCoder, RoundDocument, RoundStatus
 
-    stmt = (
+    return (
         select(RoundDocument.document_id)
         .join(CodingRound, col(CodingRound.id) == col(RoundDocument.round_id))
         .join(RoundCoder, col(RoundCoder.round_id) == col(CodingRound.id))
@@ -118,5 +121,8 @@ async def viewer_for(session: AsyncSession, project_id: int, user_id: int) -> Vi
             RoundCoder.user_id == user_id,
         )
     )
-    hidden = frozenset((await session.exec(stmt)).all())
+
+
+async def viewer_for(session: AsyncSession, project_id: int, user_id: int) -> Viewer:
+    hidden = frozenset((await session.exec(blind_documents(project_id, user_id))).all())
     return Viewer(project_id, user_id, hidden)

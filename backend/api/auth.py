@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Annotated, Literal
 
 from fastapi import Depends, HTTPException, Request
+from sqlalchemy import true
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -23,7 +24,7 @@ from backend.api.deps import Id, SessionDep
 from backend.core.ids import stored
 from backend.core.security import same
 from backend.projects.models import Membership, Project, Role
-from backend.visibility import Viewer, viewer_for
+from backend.visibility import Viewer, blind_documents
 
 SESSION_COOKIE = "ew_session"
 CSRF_COOKIE = "ew_csrf"
@@ -115,17 +116,21 @@ class Member:
 
 
 async def membership(session: AsyncSession, project_id: int, user: User) -> Member | None:
-    """The user's membership of the project (None for outsiders), with their view."""
+    """The user's membership of the project (None for outsiders), with their view,
+    in one round trip: a row per document hidden from them (one with None if none)."""
+    hidden = blind_documents(project_id, stored(user.id)).subquery()
     stmt = (
-        select(Project, Membership)
+        select(Project, Membership, hidden.c.document_id)
         .join(Membership, col(Membership.project_id) == col(Project.id))
+        .outerjoin(hidden, true())
         .where(col(Project.id) == project_id, col(Membership.user_id) == user.id)
     )
-    found = (await session.exec(stmt)).first()
-    if found is None:
+    rows = (await session.exec(stmt)).all()
+    if not rows:
         return None
-    project, row = found
-    viewer = await viewer_for(session, stored(project.id), stored(user.id))
+    project, row, _ = rows[0]
+    blind = frozenset(document_id for _, _, document_id in rows if document_id is not None)
+    viewer = Viewer(stored(project.id), stored(user.id), blind)
     return Member(project, user, Role(row.role), viewer)
 
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import and_, or_
+from sqlalchemy import and_
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from backend.annotations.links import code_ids_of
+from backend.annotations.links import live_links
 from backend.annotations.models import Annotation
 from backend.citations import HIT_VERSION_FIELDS, Source, cite, hit_location
 from backend.core.config import Settings
@@ -154,39 +154,47 @@ async def _attach_annotations(
     session: AsyncSession, viewer: Viewer, hits: list[SearchHitPublic]
 ) -> None:
     """Each hit carries the live annotations that overlap its passage (those the
-    viewer may see). Only those are read: a much-coded document may hold thousands."""
+    viewer may see), with their live codes, in one round trip. Only those are read
+    (through the passages' version and span): a much-coded document may hold
+    thousands."""
     if not hits:
         return
-    spans = [
-        and_(
-            col(Annotation.version_id) == h.passage.version_id,
-            col(Annotation.start) < h.passage.end,
-            col(Annotation.end) > h.passage.start,
+    links = live_links()
+    stmt = (
+        select(col(Passage.id), Annotation, links.c.code_id)
+        .join(
+            Annotation,
+            and_(
+                col(Annotation.version_id) == col(Passage.version_id),
+                col(Annotation.start) < col(Passage.end),
+                col(Annotation.end) > col(Passage.start),
+            ),
         )
-        for h in hits
-    ]
-    stmt = select(Annotation).where(
-        *viewer.clauses(),
-        or_(*spans),
-        col(Annotation.deleted_at).is_(None),
-        col(Annotation.orphaned).is_(False),
+        .outerjoin(links, links.c.annotation_id == col(Annotation.id))
+        .where(
+            col(Passage.id).in_([h.passage.id for h in hits]),
+            *viewer.clauses(),
+            col(Annotation.deleted_at).is_(None),
+            col(Annotation.orphaned).is_(False),
+        )
+        .order_by(col(Annotation.id), links.c.code_id)
     )
-    found = list((await session.exec(stmt)).all())
-    codes = await code_ids_of(session, [stored(a.id) for a in found])
-    for hit in hits:
-        p = hit.passage
-        hit.annotations = [
-            HitAnnotation(
+    found: dict[tuple[int, int], HitAnnotation] = {}
+    for passage_id, a, code_id in (await session.exec(stmt)).all():
+        shown = found.get((stored(passage_id), stored(a.id)))
+        if shown is None:
+            shown = found[stored(passage_id), stored(a.id)] = HitAnnotation(
                 id=stored(a.id),
                 start=a.start,
                 end=a.end,
-                code_ids=codes[stored(a.id)],
+                code_ids=[],
                 author_id=a.author_id,
                 memo=a.memo,
             )
-            for a in found
-            if a.version_id == p.version_id and a.start < p.end and a.end > p.start
-        ]
+        if code_id is not None:
+            shown.code_ids.append(code_id)
+    for hit in hits:
+        hit.annotations = [a for (pid, _), a in found.items() if pid == hit.passage.id]
 
 
 async def _load(

@@ -148,3 +148,35 @@ async def test_each_hit_carries_exactly_the_annotations_overlapping_its_passage(
     for pid, hit in hits.items():
         expected = [marked[pid]["id"]] if pid in marked else []
         assert [a["id"] for a in hit["annotations"]] == expected, pid
+
+
+async def test_a_hit_shows_an_annotation_across_passages_with_its_live_codes_only(team):
+    owner, _, _ = team
+    codes = await _codebook(owner)
+    doc, passages = await _passages(owner)
+    first, second = passages[1], passages[2]
+    r = await owner.post(
+        f"{owner.base}/annotations",
+        json={
+            "document_id": doc["id"],
+            "start": first["end"] - 5,
+            "end": second["start"] + 5,
+            "code_ids": [codes["Approval"], codes["Trust"]],
+        },
+    )
+    assert r.status_code == 201, r.text
+    spanning = r.json()
+    # A force-deleted code's links stay, hidden: the hits must not show it.
+    r = await owner.delete(f"{owner.base}/codes/{codes['Approval']}", params={"force": "true"})
+    assert r.status_code in (200, 204), r.text
+    await drain(runtime_of(owner).sessions, runtime_of(owner).search)
+
+    r = await owner.get(
+        f"{owner.base}/search",
+        params={"q": "the OR of OR policy OR funding", "document_id": doc["id"], "limit": 100},
+    )
+
+    hits = {h["passage"]["id"]: h for h in r.json()["hits"]}
+    for passage in (first, second):
+        shown = hits[passage["id"]]["annotations"]
+        assert [(a["id"], a["code_ids"]) for a in shown] == [(spanning["id"], [codes["Trust"]])]
