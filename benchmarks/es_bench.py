@@ -7,13 +7,14 @@ vs the same query sent straight to Elasticsearch, vs the SQLite FTS5 engine.
    benchmarks/out/es_<N>/ (documents, versions, passages: what ingest writes), in
    documents of 200 passages (at most --documents).
 2. Indexes it into Elasticsearch through `indexing.rebuild` (the code path
-   `evidence reindex` uses: read from SQL, bulk in batches) and into FTS5 the
-   same way, timing each.
+   `evidence reindex` uses: read from SQL, bulk in batches) and into the embedded
+   engine (--embedded: tantivy, the default, or sqlite for FTS5) the same way,
+   timing each.
 3. Starts the API twice (uvicorn on 127.0.0.1; once per engine) and times, for the
    20 queries of search_bench.py, GET /api/search against each engine straight:
-   the same body POSTed to Elasticsearch's _search (both over HTTP), and the FTS5
-   engine's `search` called in this process, as the API calls it (facets on, limit
-   20); prints both ratios.
+   the same body POSTed to Elasticsearch's _search (both over HTTP), and the
+   embedded engine's `search` called in this process, as the API calls it (facets
+   on, limit 20); prints both ratios.
 """
 
 from __future__ import annotations
@@ -45,11 +46,17 @@ from backend.projects.models import ProjectCreate
 from backend.projects.service import create_project
 from search.base import SearchRequest
 from search.elastic.engine import ElasticsearchEngine, search_body
+from search.factory import make_engine
 from search.query import prepare
-from search.sqlite_fts import SqliteFtsEngine
 
 HERE = Path(__file__).resolve().parent
-PREFIX = "bench"
+
+
+def prefix(n: int) -> str:
+    """Each size its own Elasticsearch index, so one run measures every size built."""
+    return f"bench{n}"
+
+
 PROJECT = 1  # the benchmark database holds one project
 
 
@@ -133,9 +140,9 @@ async def _spread_metadata(rt: Runtime, n_docs: int) -> None:
         await s.commit()
 
 
-async def index_both(settings: Settings, es_url: str) -> None:
+async def index_both(settings: Settings, es_url: str, n: int) -> None:
     rt = Runtime.start(settings)
-    es = ElasticsearchEngine(es_url, PREFIX)
+    es = ElasticsearchEngine(es_url, prefix(n))
     try:
         for engine in (es, rt.search):
             await engine.ensure_ready()
@@ -151,13 +158,13 @@ async def index_both(settings: Settings, es_url: str) -> None:
         await rt.close()
 
 
-def serve(data: Path, engine: str, es_url: str, port: int) -> subprocess.Popen:
+def serve(data: Path, engine: str, es_url: str, port: int, n: int) -> subprocess.Popen:
     env = {
         **os.environ,
         "EVIDENCE_DATA_DIR": str(data),
         "SEARCH_ENGINE": engine,
         "ELASTICSEARCH_URL": es_url,
-        "ELASTICSEARCH_INDEX_PREFIX": PREFIX,
+        "ELASTICSEARCH_INDEX_PREFIX": prefix(n),
     }
     exe = Path(sys.executable).parent / "evidence"
     proc = subprocess.Popen(
@@ -204,14 +211,22 @@ def pct(values: list[float], q: float) -> float:
     return values[min(len(values) - 1, round(q * (len(values) - 1)))]
 
 
-def compare(es_url: str, ports: dict[str, int], repeat: int, token: str, fts: Path) -> None:
-    """Each engine straight (Elasticsearch over HTTP; FTS5 in process, as the API calls
-    it) beside the same search through the API, query by query, with the ratios."""
+def compare(
+    es_url: str,
+    ports: dict[str, int],
+    repeat: int,
+    token: str,
+    embedded: str,
+    path: Path,
+    n: int,
+) -> None:
+    """Each engine straight (Elasticsearch over HTTP; the embedded one in process, as the
+    API calls it) beside the same search through the API, query by query, with the ratios."""
     http = httpx.Client(timeout=120)
     api = httpx.Client(timeout=120, headers={"Authorization": f"Bearer {token}"})
-    alias = f"{PREFIX}-passages"
-    engine, loop = SqliteFtsEngine(fts), asyncio.new_event_loop()
-    rows, all_t = [], {k: [] for k in ("direct", "api_es", "fts5", "api_sqlite")}
+    alias = f"{prefix(n)}-passages"
+    engine, loop = make_engine(embedded, sqlite_path=path), asyncio.new_event_loop()
+    rows, all_t = [], {k: [] for k in ("direct", "api_es", "embedded", "api_embedded")}
     for q in QUERIES:
         # The API adds the project filter; the direct query carries the same one.
         scoped = dataclasses.replace(q.filters, project_ids=(PROJECT,))
@@ -229,31 +244,33 @@ def compare(es_url: str, ports: dict[str, int], repeat: int, token: str, fts: Pa
                 repeat,
             ),
             "api_es": timed(lambda: through_api("elasticsearch"), repeat),
-            "fts5": timed(lambda r=request: loop.run_until_complete(engine.search(r)), repeat),
-            "api_sqlite": timed(lambda: through_api("sqlite"), repeat),
+            "embedded": timed(lambda r=request: loop.run_until_complete(engine.search(r)), repeat),
+            "api_embedded": timed(lambda: through_api(embedded), repeat),
         }
         for k, v in t.items():
             all_t[k] += v
         label = q.text + (f"  [{q.note}]" if q.note else "")
         rows.append((label, *(statistics.median(t[k]) for k in t)))
+    loop.run_until_complete(engine.close())
     loop.close()
-    report(rows, all_t)
+    report(rows, all_t, embedded)
 
 
-def report(rows: list[tuple], all_t: dict[str, list[float]]) -> None:
+def report(rows: list[tuple], all_t: dict[str, list[float]], embedded: str) -> None:
+    e = embedded
     print(
-        f"\n{'query':<44} {'ES':>7} {'API(ES)':>8} {'ratio':>6} {'FTS5':>7} {'API(FTS5)':>9} "
+        f"\n{'query':<44} {'ES':>7} {'API(ES)':>8} {'ratio':>6} {e:>7} {f'API({e})':>12} "
         f"{'ratio':>6}   (median ms)"
     )
     for label, d, a, f, s in rows:
         print(
-            f"{label[:44]:<44} {d:>7.1f} {a:>8.1f} {a / d:>6.2f} {f:>7.1f} {s:>9.1f} {s / f:>6.2f}"
+            f"{label[:44]:<44} {d:>7.1f} {a:>8.1f} {a / d:>6.2f} {f:>7.1f} {s:>12.1f} {s / f:>6.2f}"
         )
     for k, v in all_t.items():
         print(f"{k:<11} p50 {pct(v, 0.5):7.1f} ms   p95 {pct(v, 0.95):7.1f} ms   (n={len(v)})")
     for name, via, straight in (
         ("Elasticsearch", "api_es", "direct"),
-        ("FTS5", "api_sqlite", "fts5"),
+        (embedded, "api_embedded", "embedded"),
     ):
         a, d = all_t[via], all_t[straight]
         print(
@@ -273,7 +290,7 @@ async def build(settings: Settings, a: argparse.Namespace, n: int) -> None:
         await rt.close()
     (settings.data_dir / "bench-token").write_text(token)
     print(f"database with {n:,} passages written in {time.perf_counter() - t0:.0f}s")
-    await index_both(settings, a.es_url)
+    await index_both(settings, a.es_url, n)
 
 
 def main() -> None:
@@ -283,9 +300,8 @@ def main() -> None:
     p.add_argument("--es-url", default="http://127.0.0.1:9200")
     p.add_argument("--repeat", type=int, default=5)
     p.add_argument("--skip-build", action="store_true", help="reuse benchmarks/out/es_<N>/")
+    p.add_argument("--embedded", choices=("tantivy", "sqlite"), default="tantivy")
     a = p.parse_args()
-    if a.skip_build and len(a.passages) > 1:
-        p.error("--skip-build measures the last size indexed (one index for all): give one size")
     print(f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, {os.cpu_count()} cpus")
     for n in a.passages:  # one run, one machine: every size's figures side by side
         print(f"\n=== {n:,} passages, load average {os.getloadavg()}")
@@ -295,15 +311,15 @@ def main() -> None:
 
 def run_size(a: argparse.Namespace, n: int) -> None:
     data = HERE / "out" / f"es_{n}"
-    settings = Settings(evidence_data_dir=data, database_url=None)
+    settings = Settings(evidence_data_dir=data, database_url=None, search_engine=a.embedded)
     if not a.skip_build:
         shutil.rmtree(data, ignore_errors=True)
         asyncio.run(build(settings, a, n))
-    ports = {"elasticsearch": 8791, "sqlite": 8792}
-    procs = [serve(data, engine, a.es_url, port) for engine, port in ports.items()]
+    ports = {"elasticsearch": 8791, a.embedded: 8792}
+    procs = [serve(data, engine, a.es_url, port, n) for engine, port in ports.items()]
     try:
         token = (data / "bench-token").read_text()
-        compare(a.es_url, ports, a.repeat, token, settings.search_sqlite_path)
+        compare(a.es_url, ports, a.repeat, token, a.embedded, settings.search_sqlite_path, n)
     finally:
         for proc in procs:
             proc.terminate()
