@@ -220,6 +220,8 @@ async def search(rt: Runtime, args: argparse.Namespace) -> int:
         print(f"{result.mode} search for {args.query!r} ({result.model})")
     if result.note:
         print(result.note)
+    for caveat in result.caveats:  # the hits may differ from what the query means
+        print(f"Caveat: {caveat}")
     for i, hit in enumerate(result.hits, 1):
         print(f"\n{i}. {hit.citation}")
         heading = " › ".join(hit.passage.heading_path)

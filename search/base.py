@@ -150,6 +150,9 @@ class SearchResult:
     hits: tuple[SearchHit, ...]
     facets: dict[str, tuple[FacetCount, ...]]
     next_cursor: str | None = None
+    # Why these hits may differ from the query's meaning in the query language (FTS5's,
+    # search/query.py): short sentences for the user, from the engine's caveats().
+    caveats: tuple[str, ...] = ()
 
 
 class SearchEngine(Protocol):
@@ -177,6 +180,11 @@ class SearchEngine(Protocol):
         at the end; searches use the old index until then."""
 
     async def search(self, request: SearchRequest) -> SearchResult: ...
+
+    def caveats(self, query: Node) -> tuple[str, ...]:
+        """Why this engine's answer to `query` may differ from the query language's
+        meaning (a proximity it matches otherwise): one sentence each, for the user;
+        empty when it answers exactly. search() puts them in its SearchResult."""
 
     async def similar(self, request: SimilarRequest) -> tuple[SearchHit, ...]:
         """Best matches first; empty when the text has no indexed term."""

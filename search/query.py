@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from search.analysis import STOPWORDS, fold, words
@@ -293,6 +294,27 @@ def positive_leaves(node: Node) -> list[Term | Phrase]:
     return [leaf for c in node.children for leaf in positive_leaves(c)]
 
 
+def proximity_phrases(node: Node) -> tuple[Phrase, ...]:
+    """The query's proximity phrases ("a b"~N), each once, in the order written; those
+    under NOT too (a passage wrongly kept is as wrong as one wrongly dropped). The
+    engines whose proximity differs from FTS5's NEAR, the language's meaning, pick
+    theirs from these to say so (SearchResult.caveats)."""
+    if isinstance(node, Phrase):
+        return (node,) if node.slop is not None else ()
+    if isinstance(node, Term):
+        return ()
+    children = (node.child,) if isinstance(node, Not) else node.children
+    return tuple(dict.fromkeys(p for c in children for p in proximity_phrases(c)))
+
+
+def written(phrases: Iterable[Phrase]) -> str:
+    """Phrases as the user would type them (their folded words), to name them in a
+    message: '"a b"~3, "c d e"~5'."""
+    return ", ".join(
+        f'"{" ".join(p.words)}"' + ("" if p.slop is None else f"~{p.slop}") for p in phrases
+    )
+
+
 def prepare(text: str) -> Node:
     """Parse, then drop stop words; raise if nothing searchable remains."""
     node = drop_stopwords(parse(text))
@@ -343,5 +365,7 @@ __all__ = [
     "fold",
     "parse",
     "prepare",
+    "proximity_phrases",
     "relax",
+    "written",
 ]

@@ -118,6 +118,9 @@ class SqliteFtsEngine:
     def _search(self, request: SearchRequest, match: str) -> SearchResult:
         return reader.search(self._connect, request, match)
 
+    def caveats(self, query: Node) -> tuple[str, ...]:
+        return ()  # FTS5's MATCH is the query language's meaning (to_match)
+
     async def similar(self, request: SimilarRequest) -> tuple[SearchHit, ...]:
         return await anyio.to_thread.run_sync(self._similar, request)
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import AsyncIterator, Sequence
 from contextlib import closing, suppress
+from dataclasses import replace
 from pathlib import Path
 
 import anyio
@@ -37,8 +38,10 @@ from search.base import (
     SearchResult,
     SimilarRequest,
 )
+from search.query import Node
 from search.sqlite_fts import SqliteFtsEngine
 from search.tantivy_index import Layout, Pointer, Reader, document
+from search.tantivy_query import caveats as proximity_caveats
 from search.tantivy_query import compile_request
 from search.tantivy_search import search as read_search
 from search.tantivy_search import similar as read_similar
@@ -185,7 +188,11 @@ class TantivyEngine:
     def _search(self, request: SearchRequest) -> SearchResult:
         searcher = self.reader.searcher()
         query = compile_request(searcher, request.query, request.filters)
-        return read_search(searcher, query, request, self._texts)
+        found = read_search(searcher, query, request, self._texts)
+        return replace(found, caveats=self.caveats(request.query))
+
+    def caveats(self, query: Node) -> tuple[str, ...]:
+        return proximity_caveats(query)
 
     def _texts(self, ids: list[int]) -> dict[int, str]:
         with closing(self.sqlite.connect()) as conn:

@@ -61,6 +61,9 @@ class SearchResponse(SQLModel):
     # The words were matched loosely (at least some of them, not all): `note` says how.
     relaxed: bool = False
     note: str | None = None
+    # Why the hits may differ from what the query means on this engine (a proximity
+    # it matches otherwise than the query language says): one sentence each.
+    caveats: list[str] = []
     # Semantic and hybrid: the embedding model (name@version#hash) that ranked the hits.
     model: str | None = None
     total: int

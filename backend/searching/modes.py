@@ -15,7 +15,7 @@ count over them, as Elasticsearch does for kNN with aggregations.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from search.base import Filters, NearestRequest, SearchEngine, SearchRequest, SearchResult
@@ -99,7 +99,21 @@ async def lexical(
     again = SearchRequest(
         loose.query, request.filters, request.offset, request.limit, request.facets, request.cursor
     )
-    return await engine.search(again), loose
+    retried = await engine.search(again)
+    # The retry answers in place of the query as written: what the engine said of that
+    # query still holds (today a relaxable query has no proximity, so none to carry).
+    kept = tuple(dict.fromkeys(result.caveats + retried.caveats))
+    return replace(retried, caveats=kept), loose
+
+
+def caveats(engine: SearchEngine, query: Node, mode: SearchMode) -> list[str]:
+    """Why the hits may differ from what the query means: the engine's caveats on the
+    query its lexical search ran, in lexical mode and in hybrid's lexical half (which
+    keeps only the ids of its SearchResult; a relaxed query is plain words, on which
+    no engine has any). Semantic mode ranks by the query's embedding alone."""
+    if mode == SearchMode.semantic:
+        return []
+    return list(engine.caveats(query))
 
 
 def candidates_for(offset: int, limit: int) -> int:

@@ -88,6 +88,7 @@ async def run_search(
         mode=given.mode,
         relaxed=answer.relaxed is not None,
         note=answer.relaxed.note if answer.relaxed else None,
+        caveats=modes.caveats(engine, query, given.mode),
         model=answer.model,
         total=answer.total,
         offset=given.offset,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from search.base import Filters, coded_mark
-from search.query import And, Node, Not, Or, Phrase, Term
+from search.query import And, Node, Not, Or, Phrase, Term, proximity_phrases, written
 
 FUZZY_MAX_EXPANSIONS = 50
 
@@ -25,6 +25,32 @@ def to_query(node: Node) -> dict:
         must_not = [to_query(c.child) for c in node.children if isinstance(c, Not)]
         return {"bool": {"must": must, "must_not": must_not}}
     raise ValueError("a bare NOT reaches no engine: the parser rejects it")
+
+
+def caveats(node: Node) -> tuple[str, ...]:
+    """How match_phrase's slop differs from FTS5's NEAR, the language's meaning ("a
+    b"~N: the words in any order, at most N words between the first and the last, the
+    query's other words counted). Lucene counts a swap of two words as two moves: two
+    words in reverse order are found only with at most N - 2 words between. And it
+    measures how far each word stands from its place in the phrase, so the query's
+    other words between the first and the last are not counted: with 3 or more words
+    it also finds passages NEAR does not (README, "Differences that remain", has the
+    counts on random texts). tests/search/test_elasticsearch.py shows both."""
+    near = proximity_phrases(node)
+    longer = [p for p in near if len(p.words) > 2]
+    out: list[str] = []
+    if near:
+        out.append(
+            f"{written(near)}: Elasticsearch counts a swap of two words as two moves, so "
+            "it can miss passages where the words are close enough but in another order."
+        )
+    if longer:
+        out.append(
+            f"{written(longer)}: Elasticsearch does not count the query's other words "
+            "between the first and the last, so it can also find passages where the "
+            "words are further apart than asked."
+        )
+    return tuple(out)
 
 
 def _term(node: Term) -> dict:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
+from dataclasses import replace
 from typing import Any, cast
 
 from elastic_transport.client_utils import DEFAULT
@@ -36,6 +37,7 @@ from search.base import (
     SimilarRequest,
 )
 from search.cursor import decode_cursor, encode_cursor
+from search.elastic.dsl import caveats as proximity_caveats
 from search.elastic.dsl import to_filters, to_query
 from search.elastic.mapping import (
     MAPPINGS,
@@ -46,6 +48,7 @@ from search.elastic.mapping import (
 from search.elastic.vectors import nearest_body, nearest_hits, vector_source
 from search.errors import EngineUnavailable, SearchError
 from search.highlight import FRAGMENT_CHARS, MAX_FRAGMENTS
+from search.query import Node
 from search.similar import MAX_TERMS, candidate_stems
 
 FACET_SIZE = 50
@@ -309,7 +312,10 @@ class ElasticsearchEngine:
         await self._ready_or_prepare()
         async with self._errors():
             answer = await self.client.search(index=self.alias, body=body)
-        return _result(answer.body, request)
+        return replace(_result(answer.body, request), caveats=self.caveats(request.query))
+
+    def caveats(self, query: Node) -> tuple[str, ...]:
+        return proximity_caveats(query)
 
     async def similar(self, request: SimilarRequest) -> tuple[SearchHit, ...]:
         if not candidate_stems(request.text):

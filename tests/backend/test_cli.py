@@ -87,6 +87,22 @@ def test_files_stored_before_a_run_stops_are_indexed(capsys, monkeypatch):
     assert "Prescribing of Insulin Needles" in capsys.readouterr().out
 
 
+def test_search_prints_the_engines_caveats(capsys):
+    """A proximity of 3 words is approximate on the tantivy engine, exact on FTS5's:
+    the output says so on tantivy, after the count, before the hits."""
+    main(["ingest", str(FIXTURES / "interview-ics-leader-P3.txt")])
+    capsys.readouterr()
+    q = '"requests funding individual"~3'
+    assert main(["search", q, "--mode", "lexical"]) == 0
+    out = capsys.readouterr().out
+    assert "1 passage(s) match" in out and "**individual** **funding** **requests**" in out
+    caveat = f"Caveat: {q}: the tantivy search engine matches proximity"
+    if get_settings().search_engine == "tantivy":
+        assert out.index("passage(s) match") < out.index(caveat) < out.index("\n1. ")
+    else:
+        assert "Caveat:" not in out
+
+
 def test_search_json(capsys):
     main(["ingest", str(INSULIN_PDF)])
     capsys.readouterr()

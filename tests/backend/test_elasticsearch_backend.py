@@ -66,6 +66,12 @@ async def test_api_search_on_elasticsearch(tmp_path, es_url, prefix, database_ur
         assert body["facets"]["document_type"][0]["count"] == body["total"]
         r = await api.get(f"{api.base}/search", params={"q": '"needle'})
         assert r.status_code == 400 and r.json()["position"] == 0
+        # Lucene's slop is not the language's NEAR (a swap costs two moves): said so.
+        q = '"insulin needles"~3'
+        body = (await api.get(f"{api.base}/search", params={"q": q, "mode": "lexical"})).json()
+        assert body["total"] > 0
+        (caveat,) = body["caveats"]
+        assert caveat.startswith(f"{q}: Elasticsearch counts a swap of two words as two moves")
 
 
 async def _pending(rt) -> int:

@@ -121,3 +121,23 @@ async def test_hits_carry_snippets_and_the_whole_text_only_when_asked(api):
         assert text and "<mark>board</mark>" in " ".join(whole["highlights"]).lower()
         snippet = brief["highlights"][0].replace("<mark>", "").replace("</mark>", "")
         assert snippet.strip(" …").split()[0] in text  # a snippet of that very text
+
+
+async def test_a_proximity_the_engine_answers_otherwise_carries_its_caveat(api):
+    """The tantivy engine matches a proximity of 3 words approximately (FTS5 exactly):
+    the response says so wherever words were searched, the lexical mode and hybrid's
+    lexical half; not in the semantic mode, which ranks by meaning alone."""
+    q = '"individual funding requests"~3'
+    for mode in ("lexical", "hybrid"):
+        body = (await api.get(f"{api.base}/search", params={"q": q, "mode": mode})).json()
+        assert body["mode"] == mode and body["total"] > 0
+        if TEST_SEARCH == "tantivy":
+            (caveat,) = body["caveats"]
+            assert caveat.startswith(f"{q}: the tantivy search engine matches proximity")
+        else:
+            assert body["caveats"] == []
+    semantic = (await api.get(f"{api.base}/search", params={"q": q, "mode": "semantic"})).json()
+    assert semantic["caveats"] == []
+    for exact in ('"individual funding"~3', '"individual funding requests"', "funding"):
+        body = (await api.get(f"{api.base}/search", params={"q": exact})).json()
+        assert body["caveats"] == [], exact

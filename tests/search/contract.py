@@ -161,6 +161,18 @@ class EngineContract:
         assert await idset(loaded, '"leaders vision"~10') == {1}
         assert await idset(loaded, '"leaders vision"~2') == set()
 
+    async def test_caveats_come_with_results_and_only_for_proximity(self, loaded):
+        """Every engine answers terms, phrases, prefixes and operators as the query
+        language means them; where one answers a proximity otherwise, its result says
+        so, as its caveats() for that query do (the API's response reads those)."""
+        for text in ("governance", '"the board"', "lead*", "trust OR panel -exceptional"):
+            result = await loaded.search(SearchRequest(prepare(text)))
+            assert result.caveats == () == loaded.caveats(prepare(text)), text
+        near = prepare('"leaders vision board"~10 OR "leaders vision"~10')
+        result = await loaded.search(SearchRequest(near))
+        assert result.caveats == loaded.caveats(near)
+        assert all(c.startswith('"leaders vision') for c in result.caveats)
+
     async def test_prefix(self, loaded):
         assert await idset(loaded, "lead*") == {1, 2}
         assert await idset(loaded, "govern*") == {5, 6, 10}

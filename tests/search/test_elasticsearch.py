@@ -6,12 +6,14 @@ import uuid
 import pytest
 from elasticsearch.helpers import async_bulk
 
+from search.base import SearchRequest
 from search.elastic.dsl import to_query
 from search.elastic.engine import ElasticsearchEngine, _index_action
 from search.elastic.mapping import MAPPING_VERSION, MAPPINGS, index_settings
 from search.errors import EngineUnavailable
 from search.query import prepare
-from tests.search.contract import DOCS, EngineContract, idset
+from search.sqlite_fts import SqliteFtsEngine
+from tests.search.contract import DOCS, EngineContract, _doc, idset
 from tests.search.vector_contract import VectorContract
 
 
@@ -88,6 +90,29 @@ async def test_fuzzy_finds_misspellings(engine):
     assert await idset(engine, "goverance~1") == {5, 6, 10}
     assert await idset(engine, "govrnance~1") == {5, 6, 10}
     assert await idset(engine, "govrnanse~1") == set()
+
+
+async def test_proximity_differs_from_near_and_says_so(engine, tmp_path):
+    """match_phrase's slop is not FTS5's NEAR (search/elastic/dsl.py, caveats): a swap
+    of two words costs two moves, so "beta xx alpha" is not within 1 of "alpha beta";
+    and with 3 words the ones between are not counted, so "alpha xx beta xx gamma"
+    (3 words between the first and the last) is within 2. Each result says so."""
+    docs = [_doc(1, 1, "beta xx alpha"), _doc(2, 2, "alpha xx beta xx gamma")]
+    fts5 = SqliteFtsEngine(tmp_path / "s.db")
+    await fts5.ensure_ready()
+    for each in (fts5, engine):
+        await each.replace_documents([1, 2], docs)
+    swap, between = '"alpha beta"~1', '"alpha beta gamma"~2'
+    assert (await idset(fts5, swap), await idset(engine, swap)) == ({1, 2}, {2})
+    assert (await idset(fts5, between), await idset(engine, between)) == (set(), {2})
+    await fts5.close()
+
+    (caveat,) = (await engine.search(SearchRequest(prepare(swap)))).caveats
+    assert caveat.startswith(f"{swap}: Elasticsearch counts a swap of two words as two moves")
+    order, count = (await engine.search(SearchRequest(prepare(between)))).caveats
+    assert order.startswith(f"{between}: Elasticsearch counts a swap")
+    assert count.startswith(f"{between}: Elasticsearch does not count the query's other words")
+    assert (await engine.search(SearchRequest(prepare('"beta xx alpha"')))).caveats == ()
 
 
 def test_phrases_and_prefixes_use_the_unstemmed_field():

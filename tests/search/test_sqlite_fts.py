@@ -2,10 +2,11 @@
 
 import pytest
 
+from search.base import SearchRequest
 from search.errors import UnsupportedQuery
 from search.query import prepare
 from search.sqlite_fts import SqliteFtsEngine, to_match
-from tests.search.contract import EngineContract
+from tests.search.contract import EngineContract, _doc
 from tests.search.vector_contract import VectorContract
 
 
@@ -32,6 +33,14 @@ def test_negation_compiles_to_binary_not():
     assert to_match(prepare("a1 b2 -c3 -d4")) == (
         '(stem : "a1" AND stem : "b2") NOT (stem : "c3" OR stem : "d4")'
     )
+
+
+async def test_proximity_is_near_itself_so_no_caveat(engine):
+    """FTS5's NEAR is what "a b"~N means: of any number of words, none is a caveat."""
+    await engine.replace_documents([1], [_doc(1, 1, "alpha xx gamma xx beta")])
+    for text in ('"beta alpha"~3', '"alpha beta gamma"~3', '"alpha alpha"~0'):
+        result = await engine.search(SearchRequest(prepare(text)))
+        assert [h.passage_id for h in result.hits] == [1] and result.caveats == (), text
 
 
 def test_fuzzy_is_refused_with_an_alternative():

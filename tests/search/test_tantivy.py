@@ -143,6 +143,36 @@ async def test_proximity_over_too_many_words_is_refused(engine):
     assert await idset(engine, '"alpha beta gamma delta epsilon zeta"') == {1}
 
 
+async def test_inexact_proximity_says_so_where_it_misses(tmp_path):
+    """Over three words (or a repeated one) tantivy's NEAR can miss a passage FTS5
+    finds: here "alpha xx gamma xx beta", once "gamma" is the more frequent word. The
+    result says so, also where the miss keeps a passage a NOT should have dropped;
+    two different words are FTS5's answer exactly, and carry no caveat."""
+    docs = [_doc(1, 1, "alpha xx gamma xx beta"), _doc(2, 2, "gamma")]
+    sqlite, tantivy_engine = SqliteFtsEngine(tmp_path / "s.db"), TantivyEngine(tmp_path / "t.db")
+    for engine in (sqlite, tantivy_engine):
+        await engine.ensure_ready()
+        await engine.replace_documents([1, 2], docs)
+    inexact = {
+        '"alpha beta gamma"~3': ({1}, set()),
+        'beta NOT "alpha beta gamma"~3': (set(), {1}),
+        '"alpha alpha"~0': ({1}, set()),  # NEAR lets one "alpha" stand for both
+    }
+    for text, (fts5, found) in inexact.items():
+        request = SearchRequest(prepare(text))
+        assert {h.passage_id for h in (await sqlite.search(request)).hits} == fts5
+        got = await tantivy_engine.search(request)
+        assert {h.passage_id for h in got.hits} == found, text
+        (caveat,) = got.caveats
+        assert caveat.startswith(text[text.index('"') :] + ": the tantivy search engine")
+        assert "can miss a few passages" in caveat
+    for text in ('"beta alpha"~3', '"alpha beta"~3 OR "gamma xx"~0'):
+        got = await tantivy_engine.search(SearchRequest(prepare(text)))
+        assert [h.passage_id for h in got.hits] == [1] and got.caveats == (), text
+    await sqlite.close()
+    await tantivy_engine.close()
+
+
 async def test_similar_finds_what_the_embedded_engine_finds(both):
     sqlite, tantivy_engine = both
     for text in (

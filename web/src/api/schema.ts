@@ -3369,6 +3369,11 @@ export interface components {
         };
         /** SearchResponse */
         SearchResponse: {
+            /**
+             * Caveats
+             * @default []
+             */
+            caveats: string[];
             /** Engine */
             engine: string;
             /** Facets */

@@ -1,6 +1,6 @@
 /** Ranked hits: document, page, heading, text read by OCR (low confidence said), highlighted
- * fragments, codes; pagination. */
-import { Box, Button } from '@mui/material';
+ * fragments, codes; the engine's caveats on the query (a warning); pagination. */
+import { Alert, Box, Button } from '@mui/material';
 import { Link } from 'react-router-dom';
 import type { SearchHit, SearchResponse } from '../api/types';
 import { CodeChip } from '../common/CodeChip';
@@ -108,6 +108,16 @@ export function HitList({
         <p className="ew-muted" data-testid="search-note">
           {result.note}
         </p>
+      )}
+      {result.caveats.length > 0 && (
+        // Where this engine may answer otherwise than the query means: said beside the hits.
+        <Alert severity="warning" role="status" sx={{ my: 1 }} data-testid="search-caveats">
+          {result.caveats.map((caveat) => (
+            <Box component="p" key={caveat} sx={{ m: 0 }}>
+              {caveat}
+            </Box>
+          ))}
+        </Alert>
       )}
       {result.hits.map((hit, i) => (
         <Hit key={hit.passage.id} hit={hit} rank={first + i} />
