@@ -61,8 +61,9 @@ class SearchResponse(SQLModel):
     # The words were matched loosely (at least some of them, not all): `note` says how.
     relaxed: bool = False
     note: str | None = None
-    # Why the hits may differ from what the query means on this engine (a proximity
-    # it matches otherwise than the query language says): one sentence each.
+    # Why the hits may not be exactly what the query means: a proximity this engine
+    # matches otherwise than the query language says, or an index behind the database
+    # (a rebuild, or changes waiting over a minute). One sentence each.
     caveats: list[str] = []
     # Semantic and hybrid: the embedding model (name@version#hash) that ranked the hits.
     model: str | None = None

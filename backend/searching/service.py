@@ -15,6 +15,7 @@ from backend.citations import HIT_VERSION_FIELDS, Source, cite, hit_location
 from backend.core.config import Settings
 from backend.core.ids import stored
 from backend.documents.models import Document, DocumentVersion, Passage
+from backend.indexing.service import behind
 from backend.searching import modes
 from backend.searching.facets import candidate_facets
 from backend.searching.models import (
@@ -82,13 +83,14 @@ async def run_search(
         k: [FacetValue(value=f.value, count=f.count) for f in v] for k, v in answer.facets.items()
     }
     await _label_documents(session, facets.get("document_id", []))
+    lag = [note] if (note := await behind(session, engine.name)) else []
     return SearchResponse(
         query=given.q,
         engine=engine.name,
         mode=given.mode,
         relaxed=answer.relaxed is not None,
         note=answer.relaxed.note if answer.relaxed else None,
-        caveats=modes.caveats(engine, query, given.mode),
+        caveats=[*modes.caveats(engine, query, given.mode), *lag],
         model=answer.model,
         total=answer.total,
         offset=given.offset,
