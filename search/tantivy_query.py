@@ -126,8 +126,8 @@ def caveats(node: Node) -> tuple[str, ...]:
         return ()
     return (
         f"{written(inexact)}: the tantivy search engine matches proximity exactly only "
-        "for two different words; here it can miss a few passages where the words are "
-        "close enough (it never finds one where they are not).",
+        "for two different words; here it can overlook a few passages where the words "
+        "are close enough: missing from the results, or kept in them under NOT.",
     )
 
 
