@@ -165,7 +165,7 @@ async def test_inexact_proximity_says_so_where_it_misses(tmp_path):
         assert {h.passage_id for h in got.hits} == found, text
         (caveat,) = got.caveats
         assert caveat.startswith(text[text.index('"') :] + ": the tantivy search engine")
-        assert "can miss a few passages" in caveat
+        assert "can overlook a few passages" in caveat
     for text in ('"beta alpha"~3', '"alpha beta"~3 OR "gamma xx"~0'):
         got = await tantivy_engine.search(SearchRequest(prepare(text)))
         assert [h.passage_id for h in got.hits] == [1] and got.caveats == (), text
