@@ -3,7 +3,7 @@ describes, so the index can always catch up with the database."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import Column
 from sqlmodel import Field, SQLModel
@@ -24,6 +24,10 @@ class IndexJob(SQLModel, table=True):
     created_at: datetime = Field(
         default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False)
     )
+
+
+# A rebuild that has not finished by then is assumed dead (its process crashed).
+REBUILD_TIMEOUT = timedelta(hours=6)
 
 
 class ReindexRun(SQLModel, table=True):

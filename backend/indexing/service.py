@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from datetime import datetime, timedelta
 
 from sqlalchemy import delete, func
 from sqlalchemy.ext.asyncio import async_sessionmaker
@@ -29,16 +28,12 @@ from backend.core.ids import stored
 from backend.core.time import utcnow
 from backend.documents.models import Passage
 from backend.indexing.docs import all_docs, docs_of_passages, passage_docs
-from backend.indexing.models import IndexJob, ReindexRun
+from backend.indexing.models import REBUILD_TIMEOUT, IndexJob, ReindexRun
 from search.base import SearchEngine
 from search.errors import SearchError
 
 log = logging.getLogger(__name__)
 DRAIN_BATCH = 50
-# A rebuild that has not finished by then is assumed dead (its process crashed).
-REBUILD_TIMEOUT = timedelta(hours=6)
-# A change queued longer than this makes searches say the index is behind (behind()).
-LAG_NOTICE = timedelta(seconds=60)
 
 
 # Outbox entities. "document": the document's entries are replaced whole (a new version,
@@ -79,42 +74,6 @@ async def mark_span_for_index(session: AsyncSession, version_id: int, start: int
 
 async def pending(session: AsyncSession) -> int:
     return (await session.exec(select(func.count()).select_from(IndexJob))).one()
-
-
-async def behind(session: AsyncSession, engine: str) -> str | None:
-    """Why the engine may not hold what the database does, in words for the user
-    beside a search's hits; None when it keeps up. A drain applies a change within a
-    second or so, so a change waiting longer than LAG_NOTICE means the engine refuses
-    writes (Elasticsearch's disk watermark makes an index read-only, for one) or a
-    rebuild is running: the search would otherwise answer from a stale index unsaid."""
-    now = utcnow()
-    rebuilding = (
-        select(func.min(ReindexRun.started_at))
-        .where(
-            ReindexRun.engine == engine,
-            col(ReindexRun.finished_at).is_(None),
-            ReindexRun.started_at > now - REBUILD_TIMEOUT,
-        )
-        .scalar_subquery()
-    )
-    stmt = select(func.min(IndexJob.created_at), rebuilding)
-    oldest, since = (await session.exec(stmt)).one()
-    if since is not None:
-        return (
-            f"The search index is being rebuilt (since {_utc(since)}): until that is "
-            "done, results may miss documents, edits and codings."
-        )
-    if oldest is not None and now - oldest > LAG_NOTICE:
-        return (
-            f"The search index is behind the database: changes saved since "
-            f"{_utc(oldest)} are not all in it yet, so results may miss recent documents, "
-            "edits and codings."
-        )
-    return None
-
-
-def _utc(moment: datetime) -> str:
-    return f"{moment:%Y-%m-%d %H:%M} UTC"
 
 
 async def drain(maker: async_sessionmaker[AsyncSession], engine: SearchEngine) -> int:

@@ -15,7 +15,7 @@ from backend.citations import HIT_VERSION_FIELDS, Source, cite, hit_location
 from backend.core.config import Settings
 from backend.core.ids import stored
 from backend.documents.models import Document, DocumentVersion, Passage
-from backend.indexing.service import behind
+from backend.indexing.lag import behind
 from backend.searching import modes
 from backend.searching.facets import candidate_facets
 from backend.searching.models import (

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from backend.core.time import utcnow
 from backend.indexing import service as indexing
-from backend.indexing.models import IndexJob, ReindexRun
+from backend.indexing.models import REBUILD_TIMEOUT, IndexJob, ReindexRun
 from tests.conftest import make_settings, runtime_of, signed_in
 
 
@@ -49,7 +49,7 @@ async def test_a_search_during_a_rebuild_says_so(tmp_path, database_url):
             dead = ReindexRun(
                 engine=rt.search.name,
                 covered=0,
-                started_at=utcnow() - indexing.REBUILD_TIMEOUT - timedelta(minutes=1),
+                started_at=utcnow() - REBUILD_TIMEOUT - timedelta(minutes=1),
             )
             session.add_all([other, dead])
             await session.commit()
