@@ -165,18 +165,21 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 async def _run(args: argparse.Namespace) -> int:
-    _build_models_on_first_use()
-    from backend.core.config import get_settings
+    from backend.core import heap
 
-    if args.command == "search":
-        _load_model_meanwhile(args, get_settings().embedding_model)
-    from backend.core.runtime import Runtime
+    with heap.paused():  # the imports and the runtime: objects that live as long as we do
+        _build_models_on_first_use()
+        from backend.core.config import get_settings
 
-    module, name = HANDLERS[args.command].split(":")
-    handler = getattr(importlib.import_module(module), name)
-    if args.command in WITHOUT_RUNTIME:
+        if args.command == "search":
+            _load_model_meanwhile(args, get_settings().embedding_model)
+        from backend.core.runtime import Runtime
+
+        module, name = HANDLERS[args.command].split(":")
+        handler = getattr(importlib.import_module(module), name)
+        rt = None if args.command in WITHOUT_RUNTIME else Runtime.start(get_settings())
+    if rt is None:
         return await handler(get_settings(), args)
-    rt = Runtime.start(get_settings())
     try:
         return await handler(rt, args)
     finally:

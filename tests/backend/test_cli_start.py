@@ -174,3 +174,13 @@ def test_commands_declared_elsewhere_still_have_their_own_help(command, capsys) 
     out = capsys.readouterr().out
     assert f"usage: evidence {command}" in out
     assert ("--format" in out) if command == "export" else ("create" in out)
+
+
+def test_a_command_runs_with_the_collector_on_and_its_setup_frozen(ingested) -> None:
+    """heap.paused: no cyclic collection while the command imports and sets up, then
+    those objects frozen and collection back on, so a long command (an ingest, an
+    export) frees its cycles as it goes."""
+    then = "import gc\nprint('COLLECTOR', gc.isenabled(), gc.get_freeze_count() > 10_000)"
+    _, printed = _modules_after(LEXICAL, ingested, then=then)
+    assert "passage(s) match" in printed
+    assert "COLLECTOR True True" in printed
