@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 import uuid
@@ -24,6 +25,15 @@ CONSTITUTION_DOCX = (
     CORPUS / "NHS-Cambridgeshire-and-Peterborough-constitution-V1.6---Approved-NHS-England-"
     "October-2025.docx"
 )
+
+
+@pytest.fixture(autouse=True)
+def _collectable_after():
+    """A CLI command run in this process freezes its set-up for the collector
+    (backend/core/heap.py), as a process that ends with it should; here the process
+    goes on, so what became garbage since is made collectable again."""
+    yield
+    gc.unfreeze()
 
 
 # The whole suite runs once per database: EVIDENCE_TEST_DB=sqlite (default) or postgresql
