@@ -71,13 +71,17 @@ def _modules_after(args: list[str], data_dir: Path, then: str = "") -> tuple[set
         f"{then}\n"
         "print('\\nMODULES ' + json.dumps(sorted(sys.modules)))\n"
     )
+    printed, _, modules = _fresh_process(code, data_dir).rpartition("\nMODULES ")
+    return set(json.loads(modules)), printed
+
+
+def _fresh_process(code: str, data_dir: Path) -> str:
+    """What `python -c code` prints, on the embedded SQLite store in `data_dir`."""
     env = {**os.environ, "EVIDENCE_DATA_DIR": str(data_dir), "SEARCH_ENGINE": "sqlite"}
     env.pop("DATABASE_URL", None)
-    out = subprocess.run(
+    return subprocess.run(
         [sys.executable, "-c", code], env=env, cwd=ROOT, capture_output=True, text=True, check=True
     ).stdout
-    printed, _, modules = out.rpartition("\nMODULES ")
-    return set(json.loads(modules)), printed
 
 
 def test_help_imports_nothing_but_the_standard_library(tmp_path) -> None:
@@ -191,9 +195,5 @@ def test_a_command_runs_with_the_collector_on_and_its_setup_frozen(ingested) -> 
         "cli.main(['search', 'trust'])\n"
         "print('AFTER', gc.isenabled(), gc.get_freeze_count() > 10_000)\n"
     )
-    env = {**os.environ, "EVIDENCE_DATA_DIR": str(ingested), "SEARCH_ENGINE": "sqlite"}
-    env.pop("DATABASE_URL", None)
-    out = subprocess.run(
-        [sys.executable, "-c", code], env=env, cwd=ROOT, capture_output=True, text=True, check=True
-    ).stdout
+    out = _fresh_process(code, ingested)
     assert "DURING True True" in out and "AFTER True True" in out, out
